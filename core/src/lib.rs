@@ -1,0 +1,23 @@
+//! The hotelband pairing strategy as a pure state machine.
+//!
+//! This crate contains no networking code, no timestamps from the OS, no async runtime and no
+//! OS randomness: the caller tells it the time ([`Millis`]), carries its [`Request`]s to the
+//! hotel and the band, and feeds each [`Outcome`] back. The same machine runs in the browser
+//! (wasm32), in the native benchmark driver and in the seeded simulation tests.
+//!
+//! # Calling contract ([`Session`])
+//! - After any input (a command, [`Session::handle_response`], [`Session::handle_timeout`]),
+//!   drain [`Session::poll_request`] and [`Session::poll_event`], then arm one timer for
+//!   [`Session::poll_timeout`].
+//! - Time never goes backwards; a `now` earlier than a previous one is treated as that one.
+//! - An early [`Session::handle_timeout`] is a no-op.
+
+pub mod api;
+pub mod ini;
+pub mod session;
+pub mod time;
+
+pub use api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot};
+pub use ini::{ApiIni, IniError};
+pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View};
+pub use time::Millis;
