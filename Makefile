@@ -1,0 +1,26 @@
+# The two set-up commands of README.md: `make demo` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: demo test dist toolchain browser-toolchain lint
+
+## Builds the page and runs the emulator with it at http://127.0.0.1:8080/
+demo: dist
+	cargo run --release -p hotelband-server -- --demo
+
+## Every test of the workspace, browser tests included.
+test: browser-toolchain dist lint
+	cargo test --workspace
+
+toolchain:
+	scripts/toolchain.sh
+
+browser-toolchain:
+	scripts/toolchain.sh --browser
+
+dist: toolchain
+	trunk build --release --offline
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building the page needs, and with --browser what testing it in Chromium needs.
+# Skips whatever is already there at the right version: on 2 cores each install takes minutes.
+# Nothing here downloads prebuilt binaries: trunk runs --offline and finds these on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# trunk 0.22 needs a newer rustc than the machine's, so stay on 0.21.
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "installing trunk ~0.21"
+  cargo install trunk --version "~0.21" --locked
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly. Not --locked: one of
+# its locked dependencies is gone from the registry.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }')" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+# wasm-opt from npm's binaryen: Debian's binaryen 108 emits a module that fails to load.
+if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
+  say "installing binaryen (wasm-opt) from npm"
+  npm ci --prefix tools --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver
+  fi
+fi
