@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test dist toolchain browser-toolchain lint
+.PHONY: demo test dist toolchain browser-toolchain lint bench
 
 ## Builds the page and runs the emulator with it at http://127.0.0.1:8080/
 demo: dist
@@ -24,3 +24,7 @@ dist: toolchain
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+
+## The pairing-strategy benchmark: writes its section of BENCHMARKS.md and bench/charts/*.svg.
+bench:
+	cargo run --release -p hotelband-bench -- --out BENCHMARKS.md

@@ -1,5 +1,17 @@
-use leptos::prelude::*;
+//! hotelband: books the same slot at a hotel and a band, as early as possible, and keeps
+//! upgrading — a thin Leptos shell over `hotelband-core`.
+
+mod app;
+mod clock;
+mod components;
+mod driver;
+mod http;
+mod notify;
+mod present;
+mod settings;
+mod storage;
+mod tab_lock;
 
 fn main() {
-    leptos::mount::mount_to_body(|| view! { <main><h1>"hotelband"</h1></main> });
+    leptos::mount::mount_to_body(app::App);
 }

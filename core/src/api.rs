@@ -1,20 +1,27 @@
 //! The wire: services, slots, requests, outcomes, and what each outcome means.
 //!
-//! SKELETON: the types and signatures here are the contract with the page, the native driver
-//! and the simulation; the bodies are to be filled by the core issue.
+//! [`classify`] turns whatever the shell observed into a [`Reply`] or an [`ApiError`] with the
+//! course's names, deciding by the HTTP status only (never by the body).
 
 use std::fmt;
+use std::str::FromStr;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text::safe_text;
 use crate::time::Millis;
 
 /// One of the two independent reservation services.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
+    /// The hotel (`[hotel]` in api.ini).
     Hotel,
+    /// The band (`[band]` in api.ini).
     Band,
 }
 
 impl Service {
+    /// Both services, hotel first.
     pub const ALL: [Service; 2] = [Service::Hotel, Service::Band];
 
     /// Lower-case name, as in api.ini sections and URLs: `hotel`, `band`.
@@ -26,6 +33,7 @@ impl Service {
         }
     }
 
+    /// The service that is not `self`.
     #[must_use]
     pub const fn other(self) -> Service {
         match self {
@@ -58,6 +66,7 @@ impl Slot {
         if n == 0 { None } else { Some(Slot(n)) }
     }
 
+    /// The slot number.
     #[must_use]
     pub const fn get(self) -> u16 {
         self.0
@@ -70,8 +79,80 @@ impl fmt::Display for Slot {
     }
 }
 
-// To fill: `FromStr for Slot` (rejects "", "0", "abc", "-1", overflow) and serde
-// `Deserialize` accepting `"56"` or `56`, `Serialize` as a string.
+/// Why a text is not a slot number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SlotError {
+    /// Nothing but whitespace.
+    #[error("empty slot number")]
+    Empty,
+    /// Something other than decimal digits.
+    #[error("`{0}` is not a slot number")]
+    NotANumber(String),
+    /// Slots start at 1.
+    #[error("slot 0 does not exist (slots start at 1)")]
+    Zero,
+    /// More than this client can represent (65535).
+    #[error("slot number `{0}` is too large")]
+    TooLarge(String),
+}
+
+impl FromStr for Slot {
+    type Err = SlotError;
+
+    /// Decimal digits, surrounding whitespace allowed: `"56"`, `" 7 "`, `"007"`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let digits = text.trim();
+        if digits.is_empty() {
+            return Err(SlotError::Empty);
+        }
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(SlotError::NotANumber(safe_text(digits)));
+        }
+        let n: u16 = digits
+            .parse()
+            .map_err(|_| SlotError::TooLarge(safe_text(digits)))?;
+        Slot::new(n).ok_or(SlotError::Zero)
+    }
+}
+
+impl Serialize for Slot {
+    /// As the API does: a JSON string, `"56"`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slot {
+    /// A JSON string (`"56"`, what the API sends) or a number (`56`, what a lenient server may).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SlotVisitor)
+    }
+}
+
+struct SlotVisitor;
+
+impl serde::de::Visitor<'_> for SlotVisitor {
+    type Value = Slot;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a slot number (string or integer, 1 or more)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Slot, E> {
+        text.parse().map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Slot, E> {
+        let n = u16::try_from(n).map_err(|_| E::custom(SlotError::TooLarge(n.to_string())))?;
+        Slot::new(n).ok_or_else(|| E::custom(SlotError::Zero))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Slot, E> {
+        let n = u64::try_from(n).map_err(|_| E::custom(SlotError::NotANumber(n.to_string())))?;
+        self.visit_u64(n)
+    }
+}
 
 /// Names one request so its outcome can be matched to it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,11 +203,15 @@ impl Op {
 /// `Authorization: Bearer <key>`, aborted after `timeout`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
+    /// Echo it back in [`crate::Session::handle_response`].
     pub id: RequestId,
+    /// Where to send it.
     pub service: Service,
+    /// What to send.
     pub op: Op,
     /// 1 for the first try of an operation, 2 for its first retry, ...
     pub attempt: u32,
+    /// Abort the request after this long and report [`Outcome::Timeout`].
     pub timeout: Millis,
 }
 
@@ -154,7 +239,9 @@ pub enum Outcome {
 pub enum Reply {
     /// The free list or the holds list.
     Slots(Vec<Slot>),
+    /// The slot is now ours.
     Reserved(Slot),
+    /// The slot was released.
     Cancelled,
 }
 
@@ -183,12 +270,19 @@ pub enum ApiError {
     /// 429: too fast; wait at least `retry_after`.
     #[error("rate limited: {message}")]
     RateLimited {
+        /// The parsed `Retry-After` (seconds), if the server sent one.
         retry_after: Option<Millis>,
+        /// What the server said.
         message: String,
     },
     /// 5xx (and any other unexpected status).
     #[error("server error {status}: {message}")]
-    Server { status: u16, message: String },
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// What the server said.
+        message: String,
+    },
     /// No usable response.
     #[error("network error: {0}")]
     Network(String),
@@ -200,5 +294,275 @@ pub enum ApiError {
     Decode(String),
 }
 
-// To fill: `pub fn classify(op: Op, outcome: &Outcome) -> Result<Reply, ApiError>` and the
-// message extraction (JSON `message`, else reason phrase, else a short safe body snippet).
+impl ApiError {
+    /// Failures after which the same request may simply be sent again (for a read, or for a
+    /// write the server says it did not process).
+    #[must_use]
+    pub const fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NotProcessed(_)
+                | ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+                | ApiError::Network(_)
+                | ApiError::Timeout
+                | ApiError::Decode(_)
+        )
+    }
+
+    /// After a write, failures that leave unknown whether the server applied it.
+    #[must_use]
+    pub const fn is_ambiguous_for_write(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Server { .. } | ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+        )
+    }
+
+    /// The `Retry-After` the server asked for, if any.
+    #[must_use]
+    pub const fn retry_after(&self) -> Option<Millis> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// The longest `Retry-After` honoured; a bigger value is a misconfigured server, not a plan.
+const MAX_RETRY_AFTER: Millis = Millis::from_secs(300);
+
+/// One element of the free and holds lists.
+#[derive(Deserialize, Serialize)]
+struct IdObject {
+    id: Slot,
+}
+
+/// Classifies what the shell observed for `op` by HTTP status, decoding 200 bodies.
+///
+/// Never panics, whatever the body; error messages are short, one line and free of secrets
+/// (see [`ApiError`]).
+pub fn classify(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
+    let (status, reason, retry_after, body) = match outcome {
+        Outcome::Http {
+            status,
+            reason,
+            retry_after,
+            body,
+        } => (*status, reason, retry_after, body),
+        Outcome::Network(text) => return Err(ApiError::Network(safe_text(text))),
+        Outcome::Timeout => return Err(ApiError::Timeout),
+    };
+    if (200..300).contains(&status) {
+        return decode_success(op, body);
+    }
+    let message = error_message(status, reason, body);
+    Err(match status {
+        400 => ApiError::BadRequest(message),
+        401 => ApiError::InvalidToken(message),
+        403 => ApiError::BadSlot(message),
+        404 => ApiError::NotProcessed(message),
+        409 => ApiError::SlotUnavailable(message),
+        451 => ApiError::ReservationLimit(message),
+        429 => ApiError::RateLimited {
+            retry_after: retry_after.as_deref().and_then(parse_retry_after),
+            message,
+        },
+        _ => ApiError::Server { status, message },
+    })
+}
+
+fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
+    match op {
+        Op::Available | Op::Holds => {
+            let list: Vec<IdObject> = serde_json::from_str(body).map_err(decode_error)?;
+            let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
+            slots.sort_unstable();
+            slots.dedup();
+            Ok(Reply::Slots(slots))
+        }
+        Op::Reserve(slot) => {
+            let item: IdObject = serde_json::from_str(body).map_err(decode_error)?;
+            if item.id == slot {
+                Ok(Reply::Reserved(slot))
+            } else {
+                Err(ApiError::Decode(format!(
+                    "asked for slot {slot}, the reply names slot {}",
+                    item.id
+                )))
+            }
+        }
+        // The body only confirms in words; the status is what counts.
+        Op::Cancel(_) => Ok(Reply::Cancelled),
+    }
+}
+
+fn decode_error(error: serde_json::Error) -> ApiError {
+    ApiError::Decode(safe_text(&error.to_string()))
+}
+
+/// The JSON body's `message`, else the reason phrase, else a snippet of the body, else the status.
+fn error_message(status: u16, reason: &str, body: &str) -> String {
+    let from_json = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| match value.get("message") {
+            Some(serde_json::Value::String(text)) => Some(safe_text(text)),
+            _ => None,
+        })
+        .filter(|text| !text.is_empty());
+    from_json
+        .or_else(|| Some(safe_text(reason)).filter(|text| !text.is_empty()))
+        .or_else(|| Some(safe_text(body)).filter(|text| !text.is_empty()))
+        .unwrap_or_else(|| format!("HTTP {status}"))
+}
+
+/// `Retry-After` as delay-seconds (RFC 9110); an HTTP date is not worth a clock here.
+fn parse_retry_after(raw: &str) -> Option<Millis> {
+    let secs: u64 = raw.trim().parse().ok()?;
+    Some(Millis::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(status: u16, reason: &str, body: &str) -> Outcome {
+        Outcome::Http {
+            status,
+            reason: reason.to_owned(),
+            retry_after: None,
+            body: body.to_owned(),
+        }
+    }
+
+    fn slot(n: u16) -> Slot {
+        Slot::new(n).expect("test slots are non-zero")
+    }
+
+    #[test]
+    fn slot_parsing() {
+        assert_eq!("56".parse::<Slot>(), Ok(slot(56)));
+        assert_eq!(" 7 ".parse::<Slot>(), Ok(slot(7)));
+        assert_eq!("".parse::<Slot>(), Err(SlotError::Empty));
+        assert_eq!("0".parse::<Slot>(), Err(SlotError::Zero));
+        assert!(matches!("abc".parse::<Slot>(), Err(SlotError::NotANumber(_))));
+        assert!(matches!("-1".parse::<Slot>(), Err(SlotError::NotANumber(_))));
+        assert!(matches!("+1".parse::<Slot>(), Err(SlotError::NotANumber(_))));
+        assert!(matches!("65536".parse::<Slot>(), Err(SlotError::TooLarge(_))));
+    }
+
+    #[test]
+    fn slot_serde_accepts_string_or_number_and_writes_string() {
+        let list: Vec<IdObject> =
+            serde_json::from_str(r#"[{"id":"10"},{"id":15}]"#).expect("valid list");
+        assert_eq!(list[0].id, slot(10));
+        assert_eq!(list[1].id, slot(15));
+        assert!(serde_json::from_str::<IdObject>(r#"{"id":0}"#).is_err());
+        assert!(serde_json::from_str::<IdObject>(r#"{"id":-3}"#).is_err());
+        assert!(serde_json::from_str::<IdObject>(r#"{"id":1.5}"#).is_err());
+        assert_eq!(
+            serde_json::to_string(&IdObject { id: slot(56) }).expect("serialises"),
+            r#"{"id":"56"}"#
+        );
+    }
+
+    #[test]
+    fn classifies_successes() {
+        let list = http(200, "OK", r#"[{"id":"17"},{"id":"10"},{"id":"15"}]"#);
+        assert_eq!(
+            classify(Op::Available, &list),
+            Ok(Reply::Slots(vec![slot(10), slot(15), slot(17)]))
+        );
+        assert_eq!(classify(Op::Holds, &http(200, "OK", "[]")), Ok(Reply::Slots(vec![])));
+        assert_eq!(
+            classify(Op::Reserve(slot(56)), &http(200, "OK", r#"{"id":"56"}"#)),
+            Ok(Reply::Reserved(slot(56)))
+        );
+        assert!(matches!(
+            classify(Op::Reserve(slot(56)), &http(200, "OK", r#"{"id":"57"}"#)),
+            Err(ApiError::Decode(_))
+        ));
+        assert_eq!(
+            classify(Op::Cancel(slot(5)), &http(200, "OK", r#"{"message":"ok"}"#)),
+            Ok(Reply::Cancelled)
+        );
+        assert!(matches!(
+            classify(Op::Holds, &http(200, "OK", "<html>oops</html>")),
+            Err(ApiError::Decode(_))
+        ));
+    }
+
+    #[test]
+    fn classifies_errors_by_status_with_the_best_message() {
+        let json = |code: u16, msg: &str| format!(r#"{{"code":{code},"message":"{msg}"}}"#);
+        let cases: [(u16, fn(&ApiError) -> bool); 7] = [
+            (400, |e| matches!(e, ApiError::BadRequest(_))),
+            (401, |e| matches!(e, ApiError::InvalidToken(_))),
+            (403, |e| matches!(e, ApiError::BadSlot(_))),
+            (404, |e| matches!(e, ApiError::NotProcessed(_))),
+            (409, |e| matches!(e, ApiError::SlotUnavailable(_))),
+            (451, |e| matches!(e, ApiError::ReservationLimit(_))),
+            (503, |e| matches!(e, ApiError::Server { status: 503, .. })),
+        ];
+        for (status, is) in cases {
+            let error = classify(Op::Holds, &http(status, "X", &json(status, "the text")))
+                .expect_err("non-200 is an error");
+            assert!(is(&error), "{status}: {error:?}");
+            assert!(error.to_string().contains("the text"), "{error}");
+        }
+        let html = "<html><body><h1>Bad Gateway</h1></body></html>";
+        let error = classify(Op::Available, &http(502, "", html)).expect_err("502");
+        assert_eq!(
+            error,
+            ApiError::Server {
+                status: 502,
+                message: "Bad Gateway".into()
+            }
+        );
+        let error = classify(Op::Available, &http(500, "Internal Server Error", "<p>x</p>"));
+        assert_eq!(
+            error,
+            Err(ApiError::Server {
+                status: 500,
+                message: "Internal Server Error".into()
+            })
+        );
+        assert_eq!(
+            classify(Op::Holds, &http(503, "", "")),
+            Err(ApiError::Server {
+                status: 503,
+                message: "HTTP 503".into()
+            })
+        );
+    }
+
+    #[test]
+    fn rate_limit_reads_retry_after() {
+        let outcome = Outcome::Http {
+            status: 429,
+            reason: "Too Many Requests".into(),
+            retry_after: Some(" 2 ".into()),
+            body: String::new(),
+        };
+        assert_eq!(
+            classify(Op::Holds, &outcome),
+            Err(ApiError::RateLimited {
+                retry_after: Some(Millis(2000)),
+                message: "Too Many Requests".into()
+            })
+        );
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("999999"), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn network_and_timeout() {
+        assert_eq!(classify(Op::Holds, &Outcome::Timeout), Err(ApiError::Timeout));
+        assert_eq!(
+            classify(Op::Holds, &Outcome::Network("connection refused".into())),
+            Err(ApiError::Network("connection refused".into()))
+        );
+        assert!(ApiError::Timeout.is_ambiguous_for_write());
+        assert!(!ApiError::NotProcessed(String::new()).is_ambiguous_for_write());
+    }
+}

@@ -9,15 +9,27 @@
 //! - After any input (a command, [`Session::handle_response`], [`Session::handle_timeout`]),
 //!   drain [`Session::poll_request`] and [`Session::poll_event`], then arm one timer for
 //!   [`Session::poll_timeout`].
+//! - Each [`Request`] has a timeout; when the shell aborts it, it reports [`Outcome::Timeout`].
 //! - Time never goes backwards; a `now` earlier than a previous one is treated as that one.
 //! - An early [`Session::handle_timeout`] is a no-op.
+//!
+//! With the `sim` feature, [`sim`] is a seeded in-memory model of both services (faults,
+//! latency, a competing crowd) for tests and benchmarks.
 
 pub mod api;
+mod backoff;
 pub mod ini;
+mod lane;
+mod pacer;
+mod planner;
+pub mod rng;
 pub mod session;
+#[cfg(feature = "sim")]
+pub mod sim;
+mod text;
 pub mod time;
 
-pub use api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot};
+pub use api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify};
 pub use ini::{ApiIni, IniError};
-pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View};
+pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View, describe};
 pub use time::Millis;

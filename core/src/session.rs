@@ -1,22 +1,31 @@
 //! The session: one user's view of both services, manual actions and the auto-pair planner,
 //! behind one pacer per service.
-//!
-//! SKELETON: the public types and signatures are the contract with the page, the native
-//! driver and the simulation; bodies are to be filled by the core issue.
 
 use std::fmt;
 
-use crate::api::{ApiError, Op, Outcome, Request, RequestId, Service, Slot};
+use crate::api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, classify};
+use crate::backoff::{backoff, retry_wait};
+use crate::lane::{InFlight, Job, Lane, Origin};
+use crate::planner::{Mode, Planner, pair};
+use crate::rng::Rng;
+use crate::text::safe_text;
 use crate::time::Millis;
 
+/// Past a request's own timeout, how long the session waits for the shell's report before it
+/// gives up by itself (a shell that lost track must not wedge a service forever).
+const SELF_TIMEOUT_GRACE: Millis = Millis(1000);
+
 /// Settings; every field has a sensible default.
+///
+/// [`crate::ApiIni::apply`] fills `retries` and `delay` from the user's file, keeping the 1 s
+/// minimum; a `delay` below 1 s only comes from setting it here explicitly (tests).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// Minimum time between two requests to one service (the rule: 1 s). Lower only in tests.
+    /// Minimum time between two requests to one service, retries included (the rule: 1 s).
     pub delay: Millis,
-    /// Attempts per operation, retries included (api.ini `retries`).
+    /// Attempts per operation, retries included (api.ini `retries`); 0 counts as 1.
     pub retries: u32,
-    /// Only slots `1..=window` are candidates (first 20 by default, up to 200).
+    /// Only slots `1..=window` are candidates (first 20 by default, clamped to 1..=200).
     pub window: u16,
     /// How often a held pair re-reads the free lists for a better one.
     pub recheck: Millis,
@@ -40,27 +49,40 @@ impl Default for Config {
 }
 
 /// Whether the auto-pair planner is running.
+///
+/// `Off → Running` on [`Session::start`]; `Running → Done` when slot 1 is held at both;
+/// `Running → Releasing → Off` on [`Session::stop`] (only a half-made pair is released, the
+/// matched pair is kept), on [`Session::stop_and_release_all`] (everything is released), or
+/// when a service refuses the key (401).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum AutoState {
     /// Manual only.
     Off,
     /// Working towards (or upgrading) a matched pair.
     Running,
-    /// Stopped by the user: finishing what is in flight, then releasing every hold.
+    /// Stopping: finishing what is in flight, then releasing every hold not kept (all of them
+    /// after [`Session::stop_and_release_all`], all but the matched pair after [`Session::stop`]).
     Releasing,
     /// Holding slot 1 at both: nothing better exists.
     Done,
 }
 
 /// What one service looks like from here.
+///
+/// The page derives a slot's state from it: *mine* = in `holds`; *free* = in `free`; *taken* =
+/// not in `free` while `free_at` is set; *unknown* otherwise.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceView {
-    /// The last free list read (ascending), and when it was read.
+    /// The last free list read (ascending; our own holds are never in it).
     pub free: Vec<Slot>,
+    /// When the free list arrived (`None`: never read).
     pub free_at: Option<Millis>,
-    /// Our holds as last known (ascending), and when they were last confirmed.
+    /// Our holds as last known (ascending).
     pub holds: Vec<Slot>,
+    /// When the holds were last read (`None`: never read).
     pub holds_at: Option<Millis>,
+    /// False while a write's outcome is unknown and the holds are being re-read.
+    pub holds_known: bool,
     /// Operations queued or in flight, in order.
     pub pending: Vec<Op>,
     /// Set when the service refused our key (401): nothing more is sent to it.
@@ -72,9 +94,12 @@ pub struct ServiceView {
 pub struct View {
     /// Indexed by [`Service::index`].
     pub services: [ServiceView; 2],
-    /// The matched pair currently held, if any.
+    /// The matched pair currently held (the smallest slot held at both), if any.
     pub pair: Option<Slot>,
+    /// The planner's state.
     pub auto: AutoState,
+    /// The slot the planner is reserving at both services (first pair or upgrade), if any.
+    pub target: Option<Slot>,
     /// When the planner next re-reads the free lists.
     pub next_recheck: Option<Millis>,
     /// The most recent failure, in plain words.
@@ -84,7 +109,9 @@ pub struct View {
 /// Something the user should hear about, stamped with the time it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
+    /// When it happened (the `now` of the input that caused it).
     pub at: Millis,
+    /// What happened.
     pub kind: EventKind,
 }
 
@@ -93,123 +120,584 @@ pub struct Event {
 #[non_exhaustive]
 pub enum EventKind {
     /// A slot was reserved at a service.
-    Reserved { service: Service, slot: Slot },
+    Reserved {
+        /// Where.
+        service: Service,
+        /// Which slot.
+        slot: Slot,
+    },
     /// A slot was released at a service.
-    Released { service: Service, slot: Slot },
+    Released {
+        /// Where.
+        service: Service,
+        /// Which slot.
+        slot: Slot,
+    },
     /// The same slot is now held at both services.
-    PairSecured { slot: Slot },
-    /// A better pair replaced the old one (which is released).
-    PairUpgraded { from: Slot, to: Slot },
+    PairSecured {
+        /// The slot.
+        slot: Slot,
+    },
+    /// A better pair is held; the old one is being released.
+    PairUpgraded {
+        /// The old pair.
+        from: Slot,
+        /// The new pair.
+        to: Slot,
+    },
     /// No slot in the window is free at both services right now.
     NoCommonSlot,
     /// An operation failed for good (after retries, or at once for 4xx).
     Failed {
+        /// Where.
         service: Service,
+        /// What was asked.
         op: Op,
+        /// Why it failed.
         error: ApiError,
     },
     /// The service refused the key; the session stops talking to it.
-    ServiceStopped { service: Service, error: ApiError },
+    ServiceStopped {
+        /// Which service.
+        service: Service,
+        /// The 401, with the server's message.
+        error: ApiError,
+    },
     /// The auto-pair planner changed state.
     Auto(AutoState),
 }
 
 impl fmt::Display for EventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = f;
-        todo!("core issue")
+        match self {
+            EventKind::Reserved { service, slot } => write!(f, "Reserved slot {slot} at the {service}"),
+            EventKind::Released { service, slot } => write!(f, "Released slot {slot} at the {service}"),
+            EventKind::PairSecured { slot } => {
+                write!(f, "Slot {slot} is now held at both the hotel and the band")
+            }
+            EventKind::PairUpgraded { from, to } => write!(
+                f,
+                "Upgraded to slot {to} at both services; releasing slot {from}"
+            ),
+            EventKind::NoCommonSlot => {
+                f.write_str("No slot in the window is free at both services right now")
+            }
+            EventKind::Failed { service, op, error } => {
+                write!(f, "{} at the {service} failed: {error}", describe(*op))
+            }
+            EventKind::ServiceStopped { service, error } => write!(
+                f,
+                "The {service} refused the API key ({error}); check the key. Nothing more is sent to the {service}"
+            ),
+            EventKind::Auto(state) => f.write_str(match state {
+                AutoState::Off => "Auto-pair is off",
+                AutoState::Running => "Auto-pair started",
+                AutoState::Releasing => "Auto-pair stopping: releasing holds",
+                AutoState::Done => "Auto-pair done: slot 1 is held at both services",
+            }),
+        }
     }
 }
 
-/// One user's session with both services. See the crate docs for the calling contract.
+/// An operation in words, starting with a capital: "Reserving slot 5".
+#[must_use]
+pub fn describe(op: Op) -> String {
+    match op {
+        Op::Available => "Reading the free slots".to_owned(),
+        Op::Holds => "Reading our holds".to_owned(),
+        Op::Reserve(slot) => format!("Reserving slot {slot}"),
+        Op::Cancel(slot) => format!("Releasing slot {slot}"),
+    }
+}
+
+
+/// One user's session with both services: the pacers, the retry rules, the known state, manual
+/// actions and the auto-pair planner. No I/O: see the crate docs for the calling contract.
+///
+/// # Calling contract
+/// - After any input (a command, [`Session::handle_response`], [`Session::handle_timeout`]),
+///   drain [`Session::poll_request`] (send each request), drain [`Session::poll_event`], then
+///   arm one timer for [`Session::poll_timeout`] and call [`Session::handle_timeout`] when it
+///   fires. An early `handle_timeout` is a no-op.
+/// - Every [`Request`] carries a timeout; when the shell aborts a request it reports
+///   [`Outcome::Timeout`]. A reply for an id the session no longer waits for is ignored.
+/// - Time never goes backwards: a `now` earlier than one already seen is treated as that one.
+///
+/// # Guarantees
+/// - At most one request in flight per service, and at least `config.delay` between two sends
+///   to one service, retries and manual actions included (they share one queue per service).
+/// - Reads, and writes the server did not process (404, 429), are retried with exponential
+///   backoff and full jitter, honouring `Retry-After`, up to `config.retries` attempts.
+/// - A write whose outcome is ambiguous (5xx, timeout, network error, unreadable 200) is never
+///   sent again blindly: the holds are re-read first, and the write is repeated only if it did
+///   not take effect.
+/// - Manual actions while the planner is off are plain operations. While it runs, the planner
+///   owns the holds: a hold outside its plan (e.g. a manual reserve) is released.
 #[derive(Debug)]
 pub struct Session {
-    _private: (),
+    now: Millis,
+    config: Config,
+    rng: Rng,
+    next_id: u64,
+    lanes: [Lane; 2],
+    planner: Planner,
+    events: std::collections::VecDeque<Event>,
+    last_error: Option<String>,
 }
 
 impl Session {
+    /// A session with nothing known yet; the planner is off.
     #[must_use]
     pub fn new(now: Millis, config: Config) -> Self {
-        let _ = (now, config);
-        todo!("core issue")
+        Session {
+            now,
+            rng: Rng::new(config.seed),
+            config,
+            next_id: 0,
+            lanes: [Lane::new(Service::Hotel), Lane::new(Service::Band)],
+            planner: Planner::new(),
+            events: std::collections::VecDeque::new(),
+            last_error: None,
+        }
     }
 
-    /// Replaces the settings; takes effect for the next request.
+    /// Replaces the settings; takes effect for the next request. A new window triggers a scan.
     pub fn set_config(&mut self, now: Millis, config: Config) {
-        let _ = (now, config);
-        todo!("core issue")
+        self.advance(now);
+        if config.seed != self.config.seed {
+            self.rng = Rng::new(config.seed);
+        }
+        let window_changed = config.window != self.config.window;
+        self.config = config;
+        if window_changed && self.planner.mode == Mode::Running {
+            self.planner.next_scan = Some(self.now);
+        }
+        self.update();
     }
 
-    /// Re-reads holds and free lists at both services.
+    /// The settings in force.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Re-reads holds and free lists at both services (skipping reads already queued).
     pub fn refresh(&mut self, now: Millis) {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        for lane in &mut self.lanes {
+            if lane.stopped.is_some() {
+                continue;
+            }
+            for op in [Op::Holds, Op::Available] {
+                if !lane.queue.iter().any(|job| job.op == op) {
+                    lane.queue.push_back(Job::new(op, Origin::Manual, 1, self.now));
+                }
+            }
+        }
+        self.update();
     }
 
     /// Manual: reserve `slot` at `service` (queued behind the pacer).
     pub fn reserve(&mut self, now: Millis, service: Service, slot: Slot) {
-        let _ = (now, service, slot);
-        todo!("core issue")
+        self.manual(now, service, Op::Reserve(slot));
     }
 
     /// Manual: cancel our hold of `slot` at `service` (queued behind the pacer).
     pub fn cancel(&mut self, now: Millis, service: Service, slot: Slot) {
-        let _ = (now, service, slot);
-        todo!("core issue")
+        self.manual(now, service, Op::Cancel(slot));
     }
 
-    /// Starts the auto-pair planner: adopt current holds, then pair and keep upgrading.
+    fn manual(&mut self, now: Millis, service: Service, op: Op) {
+        self.advance(now);
+        let lane = &mut self.lanes[service.index()];
+        if let Some(error) = &lane.stopped {
+            let error = error.clone();
+            self.push_event(EventKind::Failed { service, op, error });
+            return;
+        }
+        lane.queue.push_back(Job::new(op, Origin::Manual, 1, self.now));
+        self.update();
+    }
+
+    /// Starts the auto-pair planner: re-read and adopt current holds (resume after a reload),
+    /// then pair and keep upgrading. Also lifts a 401 stop (the user may have fixed the key).
     pub fn start(&mut self, now: Millis) {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        for lane in &mut self.lanes {
+            lane.stopped = None;
+            lane.holds_known = false;
+            lane.cooldown = Millis::ZERO;
+            lane.queue.retain(|job| job.origin == Origin::Manual);
+        }
+        self.planner.start(self.now);
+        self.push_event(EventKind::Auto(AutoState::Running));
+        self.update();
     }
 
-    /// Stops the planner; a half-made pair is still cleaned up so no orphan is left.
+    /// Stops the planner. The matched pair is kept; a half-made pair is still cleaned up so no
+    /// orphan is left ([`AutoState::Releasing`] until then, then [`AutoState::Off`]).
     pub fn stop(&mut self, now: Millis) {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        match self.planner.mode {
+            Mode::Running => {
+                self.drop_planner_jobs();
+                self.planner.cleanup(false);
+                self.push_event(EventKind::Auto(AutoState::Releasing));
+            }
+            Mode::Done => {
+                self.planner.mode = Mode::Off;
+                self.push_event(EventKind::Auto(AutoState::Off));
+            }
+            Mode::Off | Mode::Cleanup { .. } => {}
+        }
+        self.update();
     }
 
-    /// Stops the planner and releases every hold at both services.
+    /// Stops the planner and releases every hold at both services (holds are re-read first, so
+    /// holds from before a reload are released too).
     pub fn stop_and_release_all(&mut self, now: Millis) {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        for lane in &mut self.lanes {
+            lane.queue.clear();
+            lane.holds_known = false;
+        }
+        self.planner.cleanup(true);
+        self.push_event(EventKind::Auto(AutoState::Releasing));
+        self.update();
     }
 
     /// Feeds the outcome of a request handed out by [`Session::poll_request`].
     pub fn handle_response(&mut self, now: Millis, id: RequestId, outcome: Outcome) {
-        let _ = (now, id, outcome);
-        todo!("core issue")
+        self.advance(now);
+        let lane = self
+            .lanes
+            .iter_mut()
+            .find(|lane| lane.in_flight.as_ref().is_some_and(|flight| flight.id == id));
+        // Unknown ids are replies the session already gave up on.
+        if let Some(lane) = lane {
+            let service = lane.service;
+            if let Some(flight) = lane.in_flight.take() {
+                self.complete(service, flight, &outcome);
+            }
+        }
+        self.update();
     }
 
     /// Tells the session the time has come; a no-op before [`Session::poll_timeout`].
     pub fn handle_timeout(&mut self, now: Millis) {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        self.update();
     }
 
     /// The next request to send now, if the pacer and the one-in-flight rule allow.
     #[must_use]
     pub fn poll_request(&mut self, now: Millis) -> Option<Request> {
-        let _ = now;
-        todo!("core issue")
+        self.advance(now);
+        self.update();
+        Service::ALL
+            .into_iter()
+            .find_map(|service| self.try_send(service))
     }
 
     /// The next event for the activity log.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event> {
-        todo!("core issue")
+        self.events.pop_front()
     }
 
     /// When [`Session::handle_timeout`] should next be called.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Millis> {
-        todo!("core issue")
+        let lanes = self.lanes.iter().filter_map(|lane| self.lane_deadline(lane));
+        let scan = (self.planner.mode == Mode::Running
+            && self.planner.target.is_none()
+            && self.planner.scan.is_none())
+        .then_some(self.planner.next_scan)
+        .flatten();
+        lanes.chain(scan).min()
     }
 
     /// A snapshot for the UI.
     #[must_use]
     pub fn view(&self) -> View {
-        todo!("core issue")
+        let service_view = |lane: &Lane| ServiceView {
+            free: lane.free.clone(),
+            free_at: lane.free_at,
+            holds: lane.holds.clone(),
+            holds_at: lane.holds_at,
+            holds_known: lane.holds_known,
+            pending: lane.pending(),
+            stopped: lane.stopped.clone(),
+        };
+        let planner = &self.planner;
+        View {
+            services: [service_view(&self.lanes[0]), service_view(&self.lanes[1])],
+            pair: pair(&self.lanes),
+            auto: planner.mode.auto_state(),
+            target: planner.target,
+            next_recheck: (planner.mode == Mode::Running && planner.scan.is_none())
+                .then_some(planner.next_scan)
+                .flatten(),
+            last_error: self.last_error.clone(),
+        }
+    }
+
+    /// Clamps the clock and expires requests the shell never reported.
+    fn advance(&mut self, now: Millis) {
+        self.now = self.now.max(now);
+        for service in Service::ALL {
+            let lane = &mut self.lanes[service.index()];
+            let expired = lane
+                .in_flight
+                .as_ref()
+                .is_some_and(|flight| flight.deadline <= self.now);
+            if expired && let Some(flight) = lane.in_flight.take() {
+                self.complete(service, flight, &Outcome::Timeout);
+            }
+        }
+    }
+
+    fn update(&mut self) {
+        let mut kinds = Vec::new();
+        self.planner
+            .update(self.now, &self.lanes, &self.config, &mut kinds);
+        for kind in kinds {
+            self.push_event(kind);
+        }
+    }
+
+    fn push_event(&mut self, kind: EventKind) {
+        self.events.push_back(Event { at: self.now, kind });
+    }
+
+    fn drop_planner_jobs(&mut self) {
+        for lane in &mut self.lanes {
+            lane.queue.retain(|job| job.origin == Origin::Manual);
+        }
+    }
+
+    /// When this lane next has something to do (a deadline or a send).
+    fn lane_deadline(&self, lane: &Lane) -> Option<Millis> {
+        if let Some(flight) = &lane.in_flight {
+            return Some(flight.deadline);
+        }
+        if lane.stopped.is_some() {
+            return None;
+        }
+        let paced = lane.pacer.ready_at(self.config.delay);
+        if let Some(job) = lane.queue.front() {
+            return Some(paced.max(job.not_before));
+        }
+        self.planner
+            .next_op(lane.service, &self.lanes, &self.config)
+            .map(|_| paced.max(lane.cooldown))
+    }
+
+    fn try_send(&mut self, service: Service) -> Option<Request> {
+        let now = self.now;
+        let lane = &self.lanes[service.index()];
+        if lane.in_flight.is_some()
+            || lane.stopped.is_some()
+            || lane.pacer.delay(now, self.config.delay).is_some()
+        {
+            return None;
+        }
+        let job = match lane.queue.front() {
+            Some(job) if job.not_before > now => return None,
+            Some(_) => self.lanes[service.index()].queue.pop_front()?,
+            None if lane.cooldown > now => return None,
+            None => {
+                let op = self.planner.next_op(service, &self.lanes, &self.config)?;
+                let attempt = self.planner.attempt(service, op);
+                Job::new(op, Origin::Planner, attempt, now)
+            }
+        };
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        let request = Request {
+            id,
+            service,
+            op: job.op,
+            attempt: job.attempt,
+            timeout: self.config.request_timeout,
+        };
+        let lane = &mut self.lanes[service.index()];
+        lane.pacer.on_send(now);
+        lane.in_flight = Some(InFlight {
+            id,
+            job,
+            sent_at: now,
+            deadline: now
+                .saturating_add(self.config.request_timeout)
+                .saturating_add(SELF_TIMEOUT_GRACE),
+        });
+        Some(request)
+    }
+
+    /// Applies what a request's outcome teaches and decides its follow-up.
+    fn complete(&mut self, service: Service, flight: InFlight, outcome: &Outcome) {
+        let InFlight { job, sent_at, .. } = flight;
+        match classify(job.op, outcome) {
+            Ok(reply) => self.on_success(service, job, sent_at, reply),
+            Err(error) => self.on_failure(service, job, error),
+        }
+    }
+
+    fn on_success(&mut self, service: Service, job: Job, sent_at: Millis, reply: Reply) {
+        let now = self.now;
+        let lane = &mut self.lanes[service.index()];
+        match (job.op, reply) {
+            (Op::Available, Reply::Slots(slots)) => {
+                // A hold of ours never shows as free, whatever a stale reply says.
+                lane.free = slots.into_iter().filter(|slot| !lane.holds(*slot)).collect();
+                lane.free_at = Some(now);
+                lane.free_sent_at = Some(sent_at);
+            }
+            (Op::Holds, Reply::Slots(slots)) => {
+                for slot in &slots {
+                    lane.mark_taken(*slot);
+                }
+                lane.holds = slots;
+                lane.holds_known = true;
+                lane.holds_at = Some(now);
+                if let Some((write, attempt, error)) = job.verify {
+                    self.verified(service, write, attempt, error);
+                }
+            }
+            (Op::Reserve(slot), Reply::Reserved(_)) => {
+                lane.add_hold(slot);
+                self.push_event(EventKind::Reserved { service, slot });
+            }
+            (Op::Cancel(slot), Reply::Cancelled) => {
+                lane.remove_hold(slot);
+                self.push_event(EventKind::Released { service, slot });
+            }
+            // `classify` answers each op with its own reply kind; anything else is ignored.
+            _ => {}
+        }
+    }
+
+    /// A holds read checked a manual write that ended ambiguously.
+    fn verified(&mut self, service: Service, write: Op, attempt: u32, error: ApiError) {
+        let lane = &self.lanes[service.index()];
+        let took_effect = match write {
+            Op::Reserve(slot) => lane.holds(slot),
+            Op::Cancel(slot) => !lane.holds(slot),
+            Op::Available | Op::Holds => true,
+        };
+        if took_effect {
+            let kind = match write {
+                Op::Reserve(slot) => EventKind::Reserved { service, slot },
+                Op::Cancel(slot) => EventKind::Released { service, slot },
+                Op::Available | Op::Holds => return,
+            };
+            self.push_event(kind);
+        } else if attempt < self.config.retries {
+            let wait = backoff(attempt, self.config.delay, &mut self.rng);
+            let job = Job::new(
+                write,
+                Origin::Manual,
+                attempt + 1,
+                self.now.saturating_add(wait),
+            );
+            self.lanes[service.index()].queue.push_front(job);
+        } else {
+            self.fail(service, write, error);
+        }
+    }
+
+    fn on_failure(&mut self, service: Service, job: Job, error: ApiError) {
+        let now = self.now;
+        let op = job.op;
+        self.last_error = Some(format!("{service}: {}: {error}", describe(op)));
+        if let ApiError::InvalidToken(_) = error {
+            let lane = &mut self.lanes[service.index()];
+            lane.queue.clear();
+            lane.stopped = Some(error.clone());
+            self.push_event(EventKind::ServiceStopped { service, error });
+            return;
+        }
+        let retries = self.config.retries.max(1);
+        let may_retry = job.attempt < retries;
+        let safe_to_repeat = if op.is_write() {
+            matches!(
+                error,
+                ApiError::NotProcessed(_) | ApiError::RateLimited { .. }
+            )
+        } else {
+            error.is_transient()
+        };
+        if safe_to_repeat && may_retry {
+            let wait = retry_wait(job.attempt, self.config.delay, error.retry_after(), &mut self.rng);
+            let retry = Job {
+                attempt: job.attempt + 1,
+                not_before: now.saturating_add(wait),
+                ..job
+            };
+            self.lanes[service.index()].queue.push_front(retry);
+            return;
+        }
+        if op.is_write() && error.is_ambiguous_for_write() {
+            self.on_ambiguous_write(service, job, error);
+            return;
+        }
+        // A failure for good.
+        if let Some((write, _, _)) = &job.verify {
+            // The holds could not be read: the write's outcome stays unknown.
+            self.push_event(EventKind::Failed {
+                service,
+                op: *write,
+                error: error.clone(),
+            });
+        }
+        let wait = backoff(retries, self.config.delay, &mut self.rng);
+        let lane = &mut self.lanes[service.index()];
+        lane.cooldown = now.saturating_add(wait);
+        match (op, &error) {
+            (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => {
+                lane.mark_taken(slot);
+                // A 409 on a slot we once wrote ambiguously may mean it is ours: re-read.
+                if lane.uncertain.contains(&slot) {
+                    lane.holds_known = false;
+                }
+            }
+            (Op::Reserve(_), ApiError::ReservationLimit(_)) | (Op::Cancel(_), _) => {
+                lane.holds_known = false;
+            }
+            _ => {}
+        }
+        self.planner
+            .on_write_failed(now, service, op, &error, false, &self.config);
+        self.fail(service, op, error);
+    }
+
+    fn on_ambiguous_write(&mut self, service: Service, job: Job, error: ApiError) {
+        let now = self.now;
+        let wait = backoff(job.attempt, self.config.delay, &mut self.rng);
+        let lane = &mut self.lanes[service.index()];
+        lane.holds_known = false;
+        if let Op::Reserve(slot) | Op::Cancel(slot) = job.op {
+            lane.uncertain.insert(slot);
+        }
+        match job.origin {
+            Origin::Manual => {
+                let check = Job {
+                    verify: Some((job.op, job.attempt, error)),
+                    ..Job::new(Op::Holds, Origin::Manual, 1, now.saturating_add(wait))
+                };
+                lane.queue.push_front(check);
+            }
+            Origin::Planner => {
+                // The planner re-reads the holds (its rule 1) and decides again from them.
+                lane.cooldown = now.saturating_add(wait);
+                self.planner
+                    .on_write_failed(now, service, job.op, &error, true, &self.config);
+            }
+        }
+    }
+
+    fn fail(&mut self, service: Service, op: Op, error: ApiError) {
+        self.last_error = Some(safe_text(&format!("{service}: {}: {error}", describe(op))));
+        self.push_event(EventKind::Failed { service, op, error });
     }
 }

@@ -1,32 +1,40 @@
 //! The hotelband emulator: the hotel and band reservation services in one process, the page's
-//! static files, and an allow-listed CORS proxy.
+//! static files, an allow-listed CORS proxy, and an admin API for tests and benchmarks.
 //!
-//! SKELETON: `Config`, `start` and `Running` are the contract with the e2e tests and the
-//! benchmark driver; the services themselves are to be built by the foundation issue.
+//! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
+//! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
+//! SPA fallback. The API, `/demo` and the proxy carry CORS headers for any origin.
+
+mod admin;
+mod config;
+mod crowd;
+mod faults;
+mod history;
+mod pacing;
+mod proxy;
+mod reply;
+mod rng;
+mod server;
+mod services;
+mod shared;
+mod state;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::routing::{any, get};
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Everything the emulator can be told at start.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Where to listen; port 0 picks a free one.
-    pub addr: SocketAddr,
-    /// The built page (`dist/`), served at `/` with an SPA fallback to `index.html`.
-    pub dist: Option<PathBuf>,
-}
+pub use config::{
+    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Pacing, PacingWire, ServiceFile,
+    User, UserEntry, random_token,
+};
+pub use state::Service;
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            dist: None,
-        }
-    }
-}
+use shared::Shared;
 
 /// A running emulator; stops when dropped.
 #[derive(Debug)]
@@ -55,25 +63,61 @@ impl Drop for Running {
     }
 }
 
-/// Binds `config.addr` and serves in a background task of the current tokio runtime.
+/// Validates `config`, binds `config.addr` and serves in a background task of the current
+/// tokio runtime (crowds included).
 pub async fn start(config: Config) -> std::io::Result<Running> {
+    config
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let router = app(&config);
-    let task = tokio::spawn(async move {
-        // An accept loop only ends on a fatal listener error; there is no one to report it to.
-        let _ = axum::serve(listener, router).await;
-    });
+    let task = tokio::spawn(server::serve(listener, router));
     Ok(Running { addr, task })
 }
 
-/// The whole emulator as a router, for `oneshot` tests without a socket.
+/// The whole emulator as a router, for `oneshot` tests without a socket. Crowds start only if
+/// it is built inside a tokio runtime; they stop when the router (all its clones) is dropped.
 pub fn app(config: &Config) -> Router {
-    let router = Router::new();
+    let shared = Arc::new(Shared::new(config));
+    for service in Service::ALL {
+        crowd::restart(&shared, service);
+    }
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::DELETE,
+            Method::PUT,
+            Method::OPTIONS,
+        ])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit"),
+            HeaderName::from_static("ratelimit-policy"),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    let public = Router::new()
+        .route("/demo", get(admin::demo_show))
+        .route("/proxy/{*url}", any(proxy::proxy_forward))
+        .with_state(shared.clone())
+        .nest(
+            "/hotel/api",
+            services::router(shared.clone(), Service::Hotel),
+        )
+        .nest("/band/api", services::router(shared.clone(), Service::Band))
+        .layer(cors);
+    let router = Router::new()
+        .merge(public)
+        .nest("/admin", admin::router(shared));
     match &config.dist {
         Some(dist) => router.fallback_service(
             ServeDir::new(dist).not_found_service(ServeFile::new(dist.join("index.html"))),
         ),
-        None => router,
+        None => {
+            router.fallback(|| async { reply::error(StatusCode::NOT_FOUND, reply::NOT_PROCESSED) })
+        }
     }
 }

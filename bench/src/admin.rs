@@ -1,0 +1,247 @@
+//! The emulator's inspection API (`/admin/*`), read after a run: who holds what, the counters,
+//! and the history of applied changes. Lenient decoding: fields the benchmark does not use are
+//! ignored and missing counters read as zero, so the emulator may grow without breaking this.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+/// A client of one emulator's admin API.
+#[derive(Clone)]
+pub struct Admin {
+    client: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+// The admin token is a secret: `Debug` shows only where it points.
+impl fmt::Debug for Admin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Admin")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an admin call failed. Never carries the token or the URL with its query.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// The emulator could not be reached or the reply was cut short.
+    #[error("admin {path}: {reason}")]
+    Network {
+        /// The admin path called.
+        path: &'static str,
+        /// What went wrong, in safe words.
+        reason: String,
+    },
+    /// The emulator answered with another status than 200.
+    #[error("admin {path}: HTTP {status}")]
+    Status {
+        /// The admin path called.
+        path: &'static str,
+        /// The status received.
+        status: u16,
+    },
+    /// The body was not the JSON this module expects.
+    #[error("admin {path}: unreadable reply: {reason}")]
+    Decode {
+        /// The admin path called.
+        path: &'static str,
+        /// The decoder's message.
+        reason: String,
+    },
+}
+
+/// `GET /admin/state`: both services.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// The hotel.
+    pub hotel: ServiceState,
+    /// The band.
+    pub band: ServiceState,
+}
+
+impl State {
+    /// The two services as a `[hotel, band]` table.
+    #[must_use]
+    pub fn services(&self) -> [&ServiceState; 2] {
+        [&self.hotel, &self.band]
+    }
+}
+
+/// One service in `/admin/state`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ServiceState {
+    /// Slot number (as a string key) -> name of its holder.
+    pub holders: BTreeMap<String, String>,
+    /// What the service counted.
+    pub counters: Counters,
+    /// Pacing violations per user name.
+    pub violations_by_user: BTreeMap<String, u64>,
+}
+
+impl ServiceState {
+    /// The slots `user` holds, ascending; keys that are not numbers are skipped.
+    #[must_use]
+    pub fn holds_of(&self, user: &str) -> Vec<u16> {
+        let mut slots: Vec<u16> = self
+            .holders
+            .iter()
+            .filter(|(_, holder)| holder.as_str() == user)
+            .filter_map(|(slot, _)| slot.parse().ok())
+            .collect();
+        slots.sort_unstable();
+        slots
+    }
+
+    /// Pacing violations charged to `user`.
+    #[must_use]
+    pub fn violations_of(&self, user: &str) -> u64 {
+        self.violations_by_user.get(user).copied().unwrap_or(0)
+    }
+}
+
+/// The counters of one service.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Counters {
+    /// Requests received.
+    pub requests: u64,
+    /// Requests answered 200.
+    pub ok: u64,
+    /// Replies per status code (keys are the codes as strings).
+    pub status: BTreeMap<String, u64>,
+    /// Injected 503s.
+    pub fault_503: u64,
+    /// Injected 500s.
+    pub fault_500: u64,
+    /// Applied changes whose reply was lost.
+    pub lost_reply: u64,
+    /// Pacing violations, all users.
+    pub violations: u64,
+}
+
+/// One applied change in `GET /admin/history`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Change {
+    /// Order of application.
+    pub seq: u64,
+    /// Milliseconds since the emulator started.
+    pub at_ms: u64,
+    /// `hotel` or `band`.
+    pub service: String,
+    /// Name of the user (crowd members are `crowd-...`).
+    pub user: String,
+    /// What happened to the slot.
+    pub op: ChangeOp,
+    /// The slot.
+    pub slot: u16,
+    /// Whether the user was told.
+    #[serde(default)]
+    pub reply: ChangeReply,
+}
+
+/// What the user was told about an applied change.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeReply {
+    /// A 200 (or, for the crowd, nothing to tell).
+    #[default]
+    Ok,
+    /// Applied, then the reply was lost: the user saw a failure.
+    Lost,
+}
+
+/// A slot went to a user, or back to free.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeOp {
+    /// Free -> the user.
+    Reserve,
+    /// The user -> free.
+    Release,
+}
+
+impl Admin {
+    /// An admin client for the emulator at `url` (`http://127.0.0.1:PORT`).
+    #[must_use]
+    pub fn new(client: reqwest::Client, url: String, token: String) -> Self {
+        Admin { client, url, token }
+    }
+
+    /// `GET /admin/state`.
+    pub async fn state(&self) -> Result<State, AdminError> {
+        self.get("/admin/state").await
+    }
+
+    /// `GET /admin/history`, in order of application.
+    pub async fn history(&self) -> Result<Vec<Change>, AdminError> {
+        let mut changes: Vec<Change> = self.get("/admin/history").await?;
+        changes.sort_by_key(|change| change.seq);
+        Ok(changes)
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &'static str,
+    ) -> Result<T, AdminError> {
+        let network = |error: reqwest::Error| AdminError::Network {
+            path,
+            reason: if error.is_connect() {
+                "could not connect".to_owned()
+            } else {
+                "the connection was lost".to_owned()
+            },
+        };
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(network)?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(AdminError::Status { path, status });
+        }
+        let body = response.bytes().await.map_err(network)?;
+        serde_json::from_slice(&body).map_err(|error| AdminError::Decode {
+            path,
+            reason: error.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_decodes_the_documented_shape_and_ignores_the_rest() {
+        let body = r#"{"hotel":{"slots":200,"holders":{"3":"alice","10":"crowd-hotel-1","4":"alice"},
+            "counters":{"requests":9,"ok":7,"status":{"200":7,"429":2},"fault_503":0,"fault_500":0,
+            "lost_reply":1,"violations":2},"violations_by_user":{"alice":2},"faults":{}},
+            "band":{"slots":200,"holders":{}}}"#;
+        let state: State = serde_json::from_str(body).expect("documented shape");
+        assert_eq!(state.hotel.holds_of("alice"), vec![3, 4]);
+        assert_eq!(state.hotel.violations_of("alice"), 2);
+        assert_eq!(state.hotel.counters.lost_reply, 1);
+        assert_eq!(state.band.holds_of("alice"), Vec::<u16>::new());
+        assert_eq!(state.band.violations_of("alice"), 0);
+    }
+
+    #[test]
+    fn history_entries_decode() {
+        let body = r#"[{"seq":1,"at_ms":123,"service":"hotel","user":"alice","op":"reserve",
+            "slot":3,"reply":"ok"},{"seq":2,"at_ms":130,"service":"band","user":"bob",
+            "op":"release","slot":3,"reply":"lost"}]"#;
+        let changes: Vec<Change> = serde_json::from_str(body).expect("documented shape");
+        assert_eq!(changes[0].op, ChangeOp::Reserve);
+        assert_eq!(changes[1].op, ChangeOp::Release);
+        assert_eq!(changes[1].at_ms, 130);
+        assert_eq!(changes[1].reply, ChangeReply::Lost);
+    }
+}

@@ -1,0 +1,21 @@
+//! Benchmarks of the hotelband pairing strategy: the core planner (driven natively over real
+//! HTTP, as the page drives it in the browser) against a naive sequential script, each run on
+//! a fresh in-process emulator, across a matrix of faults x competitors x seeds.
+//!
+//! Everything judged is read from the emulator (`/admin/state`, `/admin/history`), not from
+//! the clients' own accounts.
+
+pub mod achievable;
+pub mod admin;
+pub mod charts;
+pub mod driver;
+pub mod http;
+pub mod machine;
+pub mod matrix;
+pub mod naive;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod stats;
+pub mod summary;
+pub mod trace;

@@ -1,0 +1,176 @@
+//! `hotelband-bench`: runs the matrix and writes the "Pairing strategy" section of
+//! BENCHMARKS.md plus SVG charts. `make bench` runs it with the defaults.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use hotelband_bench::matrix::{self, Plan};
+use hotelband_bench::report::{self, Context};
+use hotelband_bench::run::RunResult;
+use hotelband_bench::scenario::{ClientKind, FaultPreset, Settings};
+use hotelband_bench::{charts, machine};
+
+/// Benchmarks the pairing strategy against the naive script over a faults x competitors matrix.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Markdown file whose "Pairing strategy" section is (re)written; others are kept.
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    out: PathBuf,
+    /// Where the SVG charts go.
+    #[arg(long, default_value = "bench/charts")]
+    charts: PathBuf,
+    /// Hand-written reading of the figures, included under "What the numbers say".
+    #[arg(long, default_value = "bench/analysis.md")]
+    analysis: PathBuf,
+    /// Seeded runs per cell and client.
+    #[arg(long, default_value_t = 8)]
+    seeds: u64,
+    /// Seconds each client runs before it is stopped.
+    #[arg(long, default_value_t = 30)]
+    duration: u64,
+    /// Runs in flight at once (each waits on the 1 s pacing most of the time).
+    #[arg(long, default_value_t = 72)]
+    jobs: usize,
+    /// Competitors per service, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0,10,30")]
+    competitors: Vec<usize>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let plan = Plan {
+        faults: FaultPreset::ALL.to_vec(),
+        competitors: args.competitors.clone(),
+        seeds: (1..=args.seeds).collect(),
+        clients: ClientKind::ALL.to_vec(),
+        settings: Settings {
+            duration: Duration::from_secs(args.duration),
+            ..Settings::default()
+        },
+        jobs: args.jobs,
+    };
+    let date = machine::now_utc();
+    let started = Instant::now();
+    eprintln!(
+        "hotelband-bench: {} runs, {} at a time, {} s each",
+        plan.runs().len(),
+        plan.jobs,
+        args.duration
+    );
+    let (results, failures) = matrix::run_all(&plan, |done, total, outcome| match outcome {
+        Ok(r) => eprintln!(
+            "[{done}/{total}] {} {} / {} seed {}: first pair {}, final slot {}, orphans {}, violations {}",
+            r.client,
+            r.scenario.fault,
+            r.scenario.competitors,
+            r.scenario.seed,
+            r.first_pair
+                .map_or("-".to_owned(), |d| format!("{:.2} s", d.as_secs_f64())),
+            r.final_slot.map_or("-".to_owned(), |s| s.to_string()),
+            r.orphans,
+            r.violations,
+        ),
+        Err(failed) => eprintln!(
+            "[{done}/{total}] {} {} / {} seed {}: FAILED: {}",
+            failed.client,
+            failed.scenario.fault,
+            failed.scenario.competitors,
+            failed.scenario.seed,
+            failed.error
+        ),
+    })
+    .await;
+    let wall = started.elapsed();
+
+    let mut chart_links = Vec::new();
+    let mut chart_errors = Vec::new();
+    if let Err(error) = std::fs::create_dir_all(&args.charts) {
+        chart_errors.push(format!("{}: {error}", args.charts.display()));
+    } else {
+        type Chart = fn(&Plan, &[RunResult], &Path) -> Result<(), charts::ChartError>;
+        let charts: [(&str, &str, Chart); 2] = [
+            (
+                "Time to first pair",
+                "time_to_pair.svg",
+                charts::time_to_pair,
+            ),
+            ("Final slot", "final_slot.svg", charts::final_slot),
+        ];
+        for (title, file, draw) in charts {
+            let path = args.charts.join(file);
+            match draw(&plan, &results, &path) {
+                Ok(()) => chart_links.push((title.to_owned(), link(&args.out, &path))),
+                Err(error) => chart_errors.push(error.to_string()),
+            }
+        }
+    }
+
+    let context = Context {
+        command: format!(
+            "make bench  # = cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --competitors {}",
+            args.out.display(),
+            args.seeds,
+            args.duration,
+            args.jobs,
+            args.competitors
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        machine: machine::describe(),
+        date,
+        wall_secs: wall.as_secs_f64(),
+        failures: failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} / {} seed {}: {}",
+                    f.client, f.scenario.fault, f.scenario.competitors, f.scenario.seed, f.error
+                )
+            })
+            .chain(chart_errors.iter().cloned())
+            .collect(),
+        charts: chart_links,
+        analysis: std::fs::read_to_string(&args.analysis).ok(),
+    };
+    let section = report::section(&plan, &results, &context);
+    let document = std::fs::read_to_string(&args.out).unwrap_or_default();
+    if let Err(error) = std::fs::write(&args.out, report::splice(&document, &section)) {
+        eprintln!(
+            "hotelband-bench: cannot write {}: {error}",
+            args.out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "hotelband-bench: {} runs in {:.0} s, {} failed; wrote {}",
+        results.len() + failures.len(),
+        wall.as_secs_f64(),
+        failures.len(),
+        args.out.display()
+    );
+    if failures.is_empty() && chart_errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `chart` as the markdown file at `out` should link it: relative when both are relative to
+/// the working directory and the file sits in it, absolute otherwise.
+fn link(out: &Path, chart: &Path) -> String {
+    let beside_cwd = out.parent().is_none_or(|p| p.as_os_str().is_empty());
+    if beside_cwd && chart.is_relative() {
+        chart.display().to_string()
+    } else {
+        std::path::absolute(chart)
+            .unwrap_or_else(|_| chart.to_path_buf())
+            .display()
+            .to_string()
+    }
+}

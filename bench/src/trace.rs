@@ -1,0 +1,76 @@
+//! What a client did during one run, as the client saw it, on the wall clock of the run.
+
+use std::time::Duration;
+
+use hotelband_core::{Service, Slot};
+
+/// The client's belief about its matched pair changed at `at` (time since the client started).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PairChange {
+    pub at: Duration,
+    pub pair: Option<Slot>,
+}
+
+/// One run of one client.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    /// Every change of the matched pair the client believes it holds, in order.
+    pub pairs: Vec<PairChange>,
+    /// HTTP requests sent, retries included, indexed by [`Service::index`].
+    pub requests: [u32; 2],
+    /// The client's own log lines (events of the core, steps of the baseline), timestamped.
+    pub log: Vec<(Duration, String)>,
+    /// When the client was told to stop.
+    pub stopped_at: Duration,
+    /// When it had finished what it was doing (or was abandoned).
+    pub ended_at: Duration,
+    /// False when it was still busy at the end of the grace period and was abandoned.
+    pub settled: bool,
+}
+
+impl Trace {
+    /// Records the pair the client believes it holds now, if that changed.
+    pub fn observe_pair(&mut self, at: Duration, pair: Option<Slot>) {
+        let current = self.pairs.last().and_then(|change| change.pair);
+        if current != pair {
+            self.pairs.push(PairChange { at, pair });
+        }
+    }
+
+    pub fn count_request(&mut self, service: Service) {
+        self.requests[service.index()] += 1;
+    }
+
+    pub fn note(&mut self, at: Duration, line: impl Into<String>) {
+        self.log.push((at, line.into()));
+    }
+
+    /// When the client first held a matched pair.
+    #[must_use]
+    pub fn first_pair(&self) -> Option<Duration> {
+        self.pairs
+            .iter()
+            .find(|change| change.pair.is_some())
+            .map(|change| change.at)
+    }
+
+    /// When the client first held `slot` as its matched pair.
+    #[must_use]
+    pub fn first_holding(&self, slot: Slot) -> Option<Duration> {
+        self.pairs
+            .iter()
+            .find(|change| change.pair == Some(slot))
+            .map(|change| change.at)
+    }
+
+    /// The pair the client believed it held at the end.
+    #[must_use]
+    pub fn final_pair(&self) -> Option<Slot> {
+        self.pairs.last().and_then(|change| change.pair)
+    }
+
+    #[must_use]
+    pub fn total_requests(&self) -> u32 {
+        self.requests.iter().sum()
+    }
+}

@@ -1,0 +1,74 @@
+//! One tiny cell, end to end, fast enough for CI: each client against its own emulator with
+//! 503s and a small crowd, the pacing scaled down to 200 ms (the only place it is), judged from
+//! the emulator's own records.
+
+use std::time::Duration;
+
+use hotelband_bench::run::run;
+use hotelband_bench::scenario::{ClientKind, FaultPreset, Scenario, Settings};
+
+fn settings() -> Settings {
+    Settings {
+        delay: Duration::from_millis(200),
+        duration: Duration::from_secs(5),
+        grace: Duration::from_secs(5),
+        window: 20,
+        recheck: Duration::from_secs(1),
+        tolerance: Duration::from_millis(20),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ours_pairs_without_orphans_or_violations() {
+    let http = hotelband_bench::http::client();
+    let settings = settings();
+    for seed in [1, 2] {
+        let scenario = Scenario {
+            fault: FaultPreset::Unavailable20,
+            competitors: 3,
+            seed,
+        };
+        let result = run(&http, ClientKind::Ours, scenario, &settings)
+            .await
+            .expect("the emulator runs");
+        let log = format!("seed {seed}: {result:#?}");
+        assert!(result.settled, "{log}");
+        assert_eq!(result.orphans, 0, "{log}");
+        assert_eq!(result.extra_holds, 0, "{log}");
+        assert_eq!(result.violations, 0, "{log}");
+        let first = result.first_pair.expect("a pair within 5 s");
+        // 3 paced requests per service at the least; 503s may cost a few more.
+        assert!(first >= settings.bound(), "{log}");
+        assert!(first < settings.duration, "{log}");
+        let final_slot = result.final_slot.expect("a pair at the end");
+        assert!(final_slot <= 20, "{log}");
+        assert!(result.requests >= 6, "{log}");
+        if let Some(best) = result.best_achievable {
+            assert!(best <= final_slot, "nothing better than achievable: {log}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn naive_runs_through_the_same_harness() {
+    let http = hotelband_bench::http::client();
+    let settings = settings();
+    let scenario = Scenario {
+        fault: FaultPreset::None,
+        competitors: 0,
+        seed: 1,
+    };
+    let result = run(&http, ClientKind::Naive, scenario, &settings)
+        .await
+        .expect("the emulator runs");
+    let log = format!("{result:#?}");
+    // Alone and without faults even the script gets slot 1, after 4 sequential requests.
+    assert_eq!(result.final_slot, Some(1), "{log}");
+    assert_eq!(result.best_achievable, Some(1), "{log}");
+    assert!(
+        result.first_pair.expect("paired") >= settings.delay * 3,
+        "{log}"
+    );
+    assert_eq!(result.orphans, 0, "{log}");
+    assert_eq!(result.violations, 0, "{log}");
+}

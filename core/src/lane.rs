@@ -1,0 +1,145 @@
+//! One service as the session sees it: what we know (free list, holds), what is queued, what is
+//! in flight, and its pacer.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::api::{ApiError, Op, RequestId, Service, Slot};
+use crate::pacer::Pacer;
+use crate::time::Millis;
+
+/// Who asked for a job: the planner's jobs are dropped when it stops, the user's are not.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A manual action or a refresh.
+    Manual,
+    /// The auto-pair planner.
+    Planner,
+}
+
+/// A request waiting for its turn (or its backoff).
+#[derive(Clone, Debug)]
+pub(crate) struct Job {
+    pub(crate) op: Op,
+    pub(crate) origin: Origin,
+    /// 1 for the first try.
+    pub(crate) attempt: u32,
+    /// Not sent before this time (backoff, `Retry-After`).
+    pub(crate) not_before: Millis,
+    /// Set on a holds read that checks whether a manual write with an ambiguous outcome took
+    /// effect: the write, its attempt, and the error that made it ambiguous.
+    pub(crate) verify: Option<(Op, u32, ApiError)>,
+}
+
+impl Job {
+    pub(crate) fn new(op: Op, origin: Origin, attempt: u32, not_before: Millis) -> Self {
+        Job {
+            op,
+            origin,
+            attempt,
+            not_before,
+            verify: None,
+        }
+    }
+}
+
+/// The request currently out at a service.
+#[derive(Clone, Debug)]
+pub(crate) struct InFlight {
+    pub(crate) id: RequestId,
+    pub(crate) job: Job,
+    pub(crate) sent_at: Millis,
+    /// The session gives up on its own here, in case the shell never reports.
+    pub(crate) deadline: Millis,
+}
+
+/// Everything about one service.
+#[derive(Clone, Debug)]
+pub(crate) struct Lane {
+    pub(crate) service: Service,
+    pub(crate) queue: VecDeque<Job>,
+    pub(crate) in_flight: Option<InFlight>,
+    pub(crate) pacer: Pacer,
+    /// Last free list read (ascending), when it arrived and when its request was sent.
+    pub(crate) free: Vec<Slot>,
+    pub(crate) free_at: Option<Millis>,
+    pub(crate) free_sent_at: Option<Millis>,
+    /// Our holds (ascending) as last known.
+    pub(crate) holds: Vec<Slot>,
+    /// False when a write's outcome is unknown or a refusal suggests our view is stale.
+    pub(crate) holds_known: bool,
+    pub(crate) holds_at: Option<Millis>,
+    /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
+    pub(crate) uncertain: BTreeSet<Slot>,
+    /// Set by a 401: nothing more is sent.
+    pub(crate) stopped: Option<ApiError>,
+    /// The planner sends nothing here before this time (after failures).
+    pub(crate) cooldown: Millis,
+}
+
+impl Lane {
+    pub(crate) fn new(service: Service) -> Self {
+        Lane {
+            service,
+            queue: VecDeque::new(),
+            in_flight: None,
+            pacer: Pacer::default(),
+            free: Vec::new(),
+            free_at: None,
+            free_sent_at: None,
+            holds: Vec::new(),
+            holds_known: false,
+            holds_at: None,
+            uncertain: BTreeSet::new(),
+            stopped: None,
+            cooldown: Millis::ZERO,
+        }
+    }
+
+    /// Nothing queued and nothing in flight.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.in_flight.is_none() && self.queue.is_empty()
+    }
+
+    pub(crate) fn holds(&self, slot: Slot) -> bool {
+        self.holds.binary_search(&slot).is_ok()
+    }
+
+    pub(crate) fn is_free(&self, slot: Slot) -> bool {
+        self.free.binary_search(&slot).is_ok()
+    }
+
+    pub(crate) fn add_hold(&mut self, slot: Slot) {
+        if let Err(at) = self.holds.binary_search(&slot) {
+            self.holds.insert(at, slot);
+        }
+        if let Ok(at) = self.free.binary_search(&slot) {
+            self.free.remove(at);
+        }
+    }
+
+    pub(crate) fn remove_hold(&mut self, slot: Slot) {
+        if let Ok(at) = self.holds.binary_search(&slot) {
+            self.holds.remove(at);
+        }
+        // Released slots are free again, as far as we know.
+        if let Err(at) = self.free.binary_search(&slot) {
+            self.free.insert(at, slot);
+        }
+    }
+
+    pub(crate) fn mark_taken(&mut self, slot: Slot) {
+        if let Ok(at) = self.free.binary_search(&slot) {
+            self.free.remove(at);
+        }
+    }
+
+    /// Operations queued or in flight, in order.
+    pub(crate) fn pending(&self) -> Vec<Op> {
+        self.in_flight
+            .iter()
+            .map(|flight| &flight.job)
+            .chain(self.queue.iter())
+            .map(|job| job.op)
+            .collect()
+    }
+}

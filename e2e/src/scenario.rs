@@ -1,0 +1,177 @@
+//! One browser scenario: a fresh emulator, chromedriver and Chromium profile, torn down even
+//! when the body fails, with console errors checked and artifacts kept.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use hotelband_server::{Config, Running, User};
+use tokio::sync::Mutex;
+
+use crate::admin::Admin;
+use crate::artifacts::Artifacts;
+use crate::browser::Browser;
+use crate::chromedriver::Chromedriver;
+use crate::console;
+use crate::emulator;
+use crate::page::{Page, Settings};
+
+/// One Chromium at a time keeps two cores from turning slowness into flaky deadlines.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+/// The user the page signs in as. Test data, not a secret.
+pub const USER: &str = "alice";
+const USER_TOKEN: &str = "a11ce0000000000000000000000000000000000000000000000000000000a11c";
+/// A second, competing user for scenarios that need one.
+pub const RIVAL: &str = "bob";
+const RIVAL_TOKEN: &str = "b0b0000000000000000000000000000000000000000000000000000000000b0b";
+const ADMIN_TOKEN: &str = "ad00000000000000000000000000000000000000000000000000000000000ad0";
+
+/// Console errors every scenario tolerates: the browser's own line for an API reply with an
+/// error status, which a page cannot suppress. Errors from the page's code are never allowed.
+const ALWAYS_ALLOWED: &[&str] = &["the server responded with a status of"];
+
+/// What a scenario needs before its body runs.
+#[derive(Debug)]
+pub struct Setup {
+    name: String,
+    config: Config,
+}
+
+impl Setup {
+    /// A scenario named `name` (its artifact directory) on an emulator with users
+    /// [`USER`] and [`RIVAL`], no faults, no crowd and the real 1 s pacing rule.
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        let config = Config {
+            users: vec![
+                User {
+                    name: USER.to_string(),
+                    token: USER_TOKEN.to_string(),
+                },
+                User {
+                    name: RIVAL.to_string(),
+                    token: RIVAL_TOKEN.to_string(),
+                },
+            ],
+            admin_token: ADMIN_TOKEN.to_string(),
+            ..Config::default()
+        };
+        Setup {
+            name: name.to_string(),
+            config,
+        }
+    }
+
+    /// Adjusts the emulator's configuration (faults, crowd, seed, ...).
+    #[must_use]
+    pub fn emulator(mut self, adjust: impl FnOnce(&mut Config)) -> Self {
+        adjust(&mut self.config);
+        self
+    }
+
+    /// Runs `body` against a fresh emulator and browser, then checks the console.
+    pub async fn run(self, body: impl AsyncFnOnce(&Scenario) -> Result<()>) -> Result<()> {
+        let _turn = ONE_AT_A_TIME.lock().await;
+        let artifacts = Artifacts::create(&self.name)?;
+        let emulator = emulator::start(self.config).await?;
+        let driver = Chromedriver::start(&artifacts.dir().join("chromedriver.log")).await?;
+        let browser = Browser::launch(&driver).await?;
+        let page = Page::new(browser.client().clone());
+        let scenario = Scenario {
+            admin: Admin::new(&emulator.url(), ADMIN_TOKEN),
+            page,
+            artifacts,
+            emulator,
+        };
+        let client = browser.client().clone();
+        let failure_shot = scenario.artifacts.dir().join("failure.png");
+
+        let outcome = body(&scenario).await;
+
+        // Whatever happened, read the console and keep a picture of a failure.
+        let entries = console::drain(&client).await.unwrap_or_default();
+        if outcome.is_err()
+            && let Ok(png) = client.screenshot().await
+        {
+            let _ = std::fs::write(&failure_shot, png);
+        }
+        let closed = browser.close().await;
+        drop(driver);
+        outcome?;
+        closed?;
+
+        let allowed: Vec<String> = ALWAYS_ALLOWED.iter().map(|s| s.to_string()).collect();
+        let bad = console::unexpected(&entries, &allowed);
+        if !bad.is_empty() {
+            let lines: Vec<String> = bad.iter().map(|e| e.to_string()).collect();
+            bail!(
+                "{}: unexpected console errors:\n{}",
+                scenario.artifacts.dir().display(),
+                lines.join("\n")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// What a scenario's body works with.
+#[derive(Debug)]
+pub struct Scenario {
+    pub emulator: Running,
+    pub admin: Admin,
+    pub page: Page,
+    pub artifacts: Artifacts,
+}
+
+impl Scenario {
+    /// The page's URL on the emulator.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("{}/", self.emulator.url())
+    }
+
+    /// Settings for [`USER`] against this emulator, 1 s apart, window 20, recheck 2 s.
+    #[must_use]
+    pub fn settings(&self) -> Settings {
+        let base = self.emulator.url();
+        Settings {
+            hotel_url: format!("{base}/hotel/api"),
+            hotel_key: USER_TOKEN.to_string(),
+            band_url: format!("{base}/band/api"),
+            band_key: USER_TOKEN.to_string(),
+            delay: "1".to_string(),
+            window: "20".to_string(),
+            recheck: "2".to_string(),
+        }
+    }
+
+    /// The rival's key, to compete with the page from the test itself.
+    #[must_use]
+    pub fn rival_token(&self) -> &'static str {
+        RIVAL_TOKEN
+    }
+
+    /// The key the page uses; tests check it never shows on the page.
+    #[must_use]
+    pub fn user_token(&self) -> &'static str {
+        USER_TOKEN
+    }
+
+    /// Opens the page and fills the settings for [`USER`].
+    pub async fn open_signed_in(&self) -> Result<()> {
+        self.page.open(&self.url()).await?;
+        self.page.fill_settings(&self.settings()).await
+    }
+
+    /// Waits until the emulator shows [`USER`] holding exactly one matched pair; returns it.
+    pub async fn wait_matched_pair(&self, deadline: std::time::Duration) -> Result<u16> {
+        crate::wait::until("a matched pair at the emulator", deadline, || async {
+            let state = self.admin.state().await?;
+            Ok(match state.matched_pair(USER) {
+                Ok(slot) => std::ops::ControlFlow::Break(slot),
+                Err(now) => std::ops::ControlFlow::Continue(now),
+            })
+        })
+        .await
+        .map_err(|e| anyhow!(e))
+        .context("waiting for the pair")
+    }
+}

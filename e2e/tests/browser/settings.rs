@@ -1,0 +1,74 @@
+//! Settings: a wrong key, api.ini import, and what bad input leaves intact.
+
+use hotelband_e2e::{Service, Setup};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::Result<()> {
+    Setup::new("wrong-key")
+        .run(async |s| {
+            s.page.open(&s.url()).await?;
+            let mut settings = s.settings();
+            settings.hotel_key = "f".repeat(64);
+            s.page.fill_settings(&settings).await?;
+            s.page.wait_text("hotel-error", "key").await?;
+            s.page.wait_free(Service::Band, 20).await?;
+            assert_eq!(s.page.value("band-url").await?, settings.band_url);
+            let error = s.page.error(Service::Hotel).await?;
+            assert!(!error.contains(&"f".repeat(64)), "the key shows in {error:?}");
+            s.page.screenshot(&s.artifacts, "wrong-key").await
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_ini_import_fills_the_form_and_a_broken_one_is_refused() -> anyhow::Result<()> {
+    Setup::new("ini-import")
+        .run(async |s| {
+            s.page.open(&s.url()).await?;
+            let hotel_key = "1".repeat(64);
+            let band_key = "2".repeat(64);
+            let ini = format!(
+                "[hotel]\nurl = http://127.0.0.1:1/hotel/api\nkey = {hotel_key}\n\n\
+                 [band]\nurl = http://127.0.0.1:1/band/api\nkey = {band_key}\n\n\
+                 [global]\nretries = 4\ndelay = 2\n"
+            );
+            s.page.type_into("ini-text", &ini).await?;
+            s.page.click("ini-import").await?;
+            s.page.wait_text("ini-status", "fill").await?;
+            assert_eq!(s.page.value("hotel-url").await?, "http://127.0.0.1:1/hotel/api");
+            assert_eq!(s.page.value("band-url").await?, "http://127.0.0.1:1/band/api");
+            assert_eq!(s.page.value("hotel-key").await?, hotel_key);
+            assert_eq!(s.page.value("band-key").await?, band_key);
+            assert_eq!(s.page.value("retries").await?, "4");
+            s.page.screenshot(&s.artifacts, "imported").await?;
+
+            s.page.type_into("ini-text", "[hotel]\nurl = ftp://x\n").await?;
+            s.page.click("ini-import").await?;
+            s.page.wait_text("ini-status", "band").await?;
+            assert_eq!(
+                s.page.value("hotel-url").await?,
+                "http://127.0.0.1:1/hotel/api",
+                "a refused file changes nothing"
+            );
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_delay_is_explained_and_nothing_is_lost() -> anyhow::Result<()> {
+    Setup::new("bad-input")
+        .run(async |s| {
+            s.open_signed_in().await?;
+            s.page.type_into("delay", "0.2").await?;
+            s.page.type_into("window", "abc").await?;
+            s.page.click("save-settings").await?;
+            let errors = s.page.texts(".field-error").await?.join(" | ");
+            assert!(!errors.trim().is_empty(), "no field error shown");
+            assert_eq!(s.page.value("hotel-url").await?, s.settings().hotel_url);
+            s.page.screenshot(&s.artifacts, "refused").await?;
+            // The saved settings still work: the tables load.
+            s.page.wait_free_slots(20).await
+        })
+        .await
+}

@@ -1,0 +1,189 @@
+//! Inspection and runtime control for tests and benchmarks, under `/admin`, behind
+//! `Authorization: Bearer <admin token>` (401 otherwise). Users appear by name, never by token.
+//!
+//! - `GET /admin/state`: holders, counters, violations, faults and crowd per service;
+//! - `GET /admin/history`: the applied changes (see `history.rs`);
+//! - `POST /admin/reset`: clears holds, history, counters, pacing clocks; restarts the crowds;
+//! - `PUT /admin/faults/{service}`, `PUT /admin/crowd/{service}`, `PUT /admin/pacing`: replace
+//!   the setting and answer with the new value; a malformed body is a 400 JSON error.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::config::{Crowd, Faults, PacingWire};
+use crate::crowd;
+use crate::reply;
+use crate::shared::Shared;
+use crate::state::{Counters, Service, World};
+
+/// The `/admin` routes (to be nested there).
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/state", get(state_show))
+        .route("/history", get(history_list))
+        .route("/reset", post(state_reset))
+        .route("/faults/{service}", put(faults_update))
+        .route("/crowd/{service}", put(crowd_update))
+        .route("/pacing", put(pacing_update).get(pacing_show))
+        .fallback(|| async { reply::error(StatusCode::NOT_FOUND, "No such admin resource.") })
+        .route_layer(middleware::from_fn_with_state(shared.clone(), admin_only))
+        .with_state(shared)
+}
+
+async fn admin_only(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if shared.is_admin(request.headers()) {
+        next.run(request).await
+    } else {
+        reply::error(
+            StatusCode::UNAUTHORIZED,
+            "The admin token was invalid or missing.",
+        )
+    }
+}
+
+/// One service in `/admin/state`.
+#[derive(Serialize)]
+struct ServiceView<'a> {
+    slots: u16,
+    holders: BTreeMap<u16, &'a str>,
+    counters: &'a Counters,
+    violations_by_user: BTreeMap<&'a str, u64>,
+    faults: &'a Faults,
+    crowd: &'a Crowd,
+}
+
+fn service_view(world: &World, service: Service) -> ServiceView<'_> {
+    let svc = &world.services[service.index()];
+    ServiceView {
+        slots: svc.slots(),
+        holders: svc.held().map(|(s, u)| (s, &**world.name(u))).collect(),
+        counters: &svc.counters,
+        violations_by_user: world
+            .users()
+            .filter(|(_, name)| !name.starts_with("crowd-"))
+            .map(|(id, name)| {
+                let n = svc.violations.get(id.0 as usize).copied().unwrap_or(0);
+                (&**name, n)
+            })
+            .collect(),
+        faults: &svc.faults,
+        crowd: &svc.crowd,
+    }
+}
+
+async fn state_show(State(shared): State<Arc<Shared>>) -> Response {
+    let world = shared.world();
+    let body = serde_json::json!({
+        "hotel": service_view(&world, Service::Hotel),
+        "band": service_view(&world, Service::Band),
+        "pacing": PacingWire::from(world.pacing),
+        "max_holds": world.max_holds,
+        "seed": world.seed,
+    });
+    reply::ok_json(body.to_string())
+}
+
+async fn history_list(State(shared): State<Arc<Shared>>) -> Response {
+    let body = shared.world().history.to_json();
+    reply::ok_json(body)
+}
+
+async fn state_reset(State(shared): State<Arc<Shared>>) -> Response {
+    shared.world().reset();
+    for service in Service::ALL {
+        crowd::restart(&shared, service);
+    }
+    tracing::info!("admin reset");
+    reply::ok_json(r#"{"message":"Reset."}"#.to_owned())
+}
+
+fn unknown_service() -> Response {
+    reply::error(
+        StatusCode::NOT_FOUND,
+        "No such service: use \"hotel\" or \"band\".",
+    )
+}
+
+fn bad_body(rejection: &JsonRejection) -> Response {
+    reply::error(StatusCode::BAD_REQUEST, &rejection.body_text())
+}
+
+fn to_json<T: Serialize>(value: &T) -> Response {
+    // Settings are plain numbers and booleans; serialising them cannot fail.
+    reply::ok_json(serde_json::to_string(value).unwrap_or_default())
+}
+
+async fn faults_update(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    body: Result<Json<Faults>, JsonRejection>,
+) -> Response {
+    let Some(service) = Service::from_name(&name) else {
+        return unknown_service();
+    };
+    let faults = match body {
+        Ok(Json(f)) => f,
+        Err(e) => return bad_body(&e),
+    };
+    if let Err(e) = faults.validate() {
+        return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
+    }
+    tracing::info!(service = service.name(), ?faults, "faults set");
+    shared.world().services[service.index()].faults = faults.clone();
+    to_json(&faults)
+}
+
+async fn crowd_update(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    body: Result<Json<Crowd>, JsonRejection>,
+) -> Response {
+    let Some(service) = Service::from_name(&name) else {
+        return unknown_service();
+    };
+    let crowd = match body {
+        Ok(Json(c)) => c,
+        Err(e) => return bad_body(&e),
+    };
+    shared.world().services[service.index()].crowd = crowd.clone();
+    crowd::restart(&shared, service);
+    to_json(&crowd)
+}
+
+async fn pacing_update(
+    State(shared): State<Arc<Shared>>,
+    body: Result<Json<PacingWire>, JsonRejection>,
+) -> Response {
+    let wire = match body {
+        Ok(Json(w)) => w,
+        Err(e) => return bad_body(&e),
+    };
+    tracing::info!(?wire, "pacing set");
+    shared.world().pacing = wire.into();
+    to_json(&wire)
+}
+
+async fn pacing_show(State(shared): State<Arc<Shared>>) -> Response {
+    let wire = PacingWire::from(shared.world().pacing);
+    to_json(&wire)
+}
+
+/// `GET /demo` (no auth): the demo user's token for both services, for the page's "use the
+/// local emulator" button. 404 when no user is named `demo`.
+pub(crate) async fn demo_show(State(shared): State<Arc<Shared>>) -> Response {
+    match &shared.demo_token {
+        Some(token) => {
+            reply::ok_json(serde_json::json!({ "hotel_key": token, "band_key": token }).to_string())
+        }
+        None => reply::error(StatusCode::NOT_FOUND, "No demo user on this emulator."),
+    }
+}

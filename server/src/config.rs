@@ -1,0 +1,506 @@
+//! What the emulator is told at start: users, pacing, faults and crowds per service, the seed,
+//! and the proxy allow-list; plus the optional config file (`--config FILE`, JSON or TOML).
+//!
+//! Tokens are secrets: every `Debug` here redacts them, and nothing else in the crate prints them
+//! except `main`, which prints the demo users' tokens and the admin token on purpose.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The name of the user `/demo` hands out and `--demo` prints.
+pub const DEMO_USER: &str = "demo";
+
+/// Everything the emulator can be told at start.
+#[derive(Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// The built page (`dist/`), served at `/` with an SPA fallback to `index.html`.
+    pub dist: Option<PathBuf>,
+    /// Slots per service, numbered `1..=slots`.
+    pub slots: u16,
+    /// Holds one user may have per service at once.
+    pub max_holds: usize,
+    /// Who may call the services; each token is valid at both.
+    pub users: Vec<User>,
+    /// Bearer token of `/admin/*`.
+    pub admin_token: String,
+    /// The one-request-per-interval rule.
+    pub pacing: Pacing,
+    /// Injected faults; index 0 is the hotel, 1 the band.
+    pub faults: [Faults; 2],
+    /// Simulated competitors; index 0 is the hotel, 1 the band.
+    pub crowd: [Crowd; 2],
+    /// Seed of every fault die and crowd move, so that a run can be replayed.
+    pub seed: u64,
+    /// Upstream hosts (`host` or `host:port`) the proxy may reach besides the loopback names.
+    pub proxy_allow: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            dist: None,
+            slots: 200,
+            max_holds: 2,
+            users: vec![User::new(DEMO_USER, random_token())],
+            admin_token: random_token(),
+            pacing: Pacing::default(),
+            faults: [Faults::default(), Faults::default()],
+            crowd: [Crowd::default(), Crowd::default()],
+            seed: 0,
+            proxy_allow: Vec::new(),
+        }
+    }
+}
+
+// Hand-written so that `{:?}` of a config can be logged: tokens never appear.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("dist", &self.dist)
+            .field("slots", &self.slots)
+            .field("max_holds", &self.max_holds)
+            .field("users", &self.users)
+            .field("admin_token", &"<redacted>")
+            .field("pacing", &self.pacing)
+            .field("faults", &self.faults)
+            .field("crowd", &self.crowd)
+            .field("seed", &self.seed)
+            .field("proxy_allow", &self.proxy_allow)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Rejects what would make the services ambiguous: no slots, empty or shared tokens,
+    /// duplicate names, impossible probabilities.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.slots == 0 {
+            return Err(ConfigError::NoSlots);
+        }
+        let mut names = std::collections::HashSet::new();
+        let mut tokens = std::collections::HashSet::new();
+        for user in &self.users {
+            if user.name.is_empty() || user.name.starts_with("crowd-") {
+                return Err(ConfigError::BadName(user.name.clone()));
+            }
+            if !names.insert(user.name.as_str()) {
+                return Err(ConfigError::DuplicateName(user.name.clone()));
+            }
+            if user.token.is_empty() || !tokens.insert(user.token.as_str()) {
+                return Err(ConfigError::BadToken(user.name.clone()));
+            }
+        }
+        if self.admin_token.is_empty() {
+            return Err(ConfigError::NoAdminToken);
+        }
+        for faults in &self.faults {
+            faults.validate()?;
+        }
+        Ok(())
+    }
+
+    /// Applies a config file on top of `self` (fields the file names replace ours).
+    pub fn apply_file(&mut self, file: ConfigFile) {
+        if let Some(users) = file.users {
+            self.users = users
+                .into_iter()
+                .map(|u| User::new(u.name, u.token))
+                .collect();
+        }
+        if let Some(slots) = file.slots {
+            self.slots = slots;
+        }
+        if let Some(max_holds) = file.max_holds {
+            self.max_holds = max_holds;
+        }
+        if let Some(admin_token) = file.admin_token {
+            self.admin_token = admin_token;
+        }
+        if let Some(pacing) = file.pacing {
+            self.pacing = pacing.into();
+        }
+        if let Some(seed) = file.seed {
+            self.seed = seed;
+        }
+        if let Some(allow) = file.proxy_allow {
+            self.proxy_allow = allow;
+        }
+        for (i, service) in [file.hotel, file.band].into_iter().enumerate() {
+            if let Some(service) = service {
+                if let Some(faults) = service.faults {
+                    self.faults[i] = faults;
+                }
+                if let Some(crowd) = service.crowd {
+                    self.crowd[i] = crowd;
+                }
+            }
+        }
+    }
+
+    /// The `--demo` preset: a small crowd per service on early slots and mild faults.
+    pub fn demo_preset(&mut self) {
+        let faults = Faults::mild();
+        let crowd = Crowd {
+            size: 5,
+            hold_ms: (5_000, 20_000),
+            think_ms: (2_000, 8_000),
+            window: 20,
+        };
+        self.faults = [faults.clone(), faults];
+        self.crowd = [crowd.clone(), crowd];
+    }
+}
+
+/// Why a config was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `slots` is 0.
+    #[error("slots must be at least 1")]
+    NoSlots,
+    /// A user name is empty or uses the crowd's `crowd-` prefix.
+    #[error("user name {0:?} is empty or reserved")]
+    BadName(String),
+    /// Two users share a name (holds are counted by name).
+    #[error("user name {0:?} appears twice")]
+    DuplicateName(String),
+    /// A user's token is empty or another user's too (the token itself is not shown).
+    #[error("the token of user {0:?} is empty or shared with another user")]
+    BadToken(String),
+    /// The admin token is empty.
+    #[error("the admin token is empty")]
+    NoAdminToken,
+    /// A probability is outside `0..=1`.
+    #[error("fault probability {0} is outside 0..=1")]
+    BadProbability(f64),
+    /// The config file could not be read or parsed.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// A caller of the services. Holds are counted by `name`; the token is a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    /// Shown in `/admin`, the history and the logs.
+    pub name: String,
+    /// Bearer token; never printed by `Debug`.
+    pub token: String,
+}
+
+impl User {
+    /// A user from a name and a token.
+    pub fn new(name: impl Into<String>, token: impl Into<String>) -> Self {
+        User {
+            name: name.into(),
+            token: token.into(),
+        }
+    }
+}
+
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The pacing rule: one request per `min_interval` per user per service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pacing {
+    /// Least time between two requests of one user to one service.
+    pub min_interval: Duration,
+    /// Slack for timer and network jitter: a request `min_interval - tolerance` after the
+    /// previous one still passes.
+    pub tolerance: Duration,
+    /// `false`: violations are only counted, the request is served (existing clients run as is).
+    pub enforce: bool,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            min_interval: Duration::from_secs(1),
+            tolerance: Duration::from_millis(50),
+            enforce: true,
+        }
+    }
+}
+
+/// Pacing on the wire (`PUT /admin/pacing`, config files): milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PacingWire {
+    /// See [`Pacing::min_interval`].
+    pub min_interval_ms: u64,
+    /// See [`Pacing::tolerance`].
+    #[serde(default = "default_tolerance_ms")]
+    pub tolerance_ms: u64,
+    /// See [`Pacing::enforce`].
+    #[serde(default = "default_enforce")]
+    pub enforce: bool,
+}
+
+fn default_tolerance_ms() -> u64 {
+    50
+}
+
+fn default_enforce() -> bool {
+    true
+}
+
+impl From<PacingWire> for Pacing {
+    fn from(w: PacingWire) -> Self {
+        Pacing {
+            min_interval: Duration::from_millis(w.min_interval_ms),
+            tolerance: Duration::from_millis(w.tolerance_ms),
+            enforce: w.enforce,
+        }
+    }
+}
+
+impl From<Pacing> for PacingWire {
+    fn from(p: Pacing) -> Self {
+        PacingWire {
+            min_interval_ms: u64::try_from(p.min_interval.as_millis()).unwrap_or(u64::MAX),
+            tolerance_ms: u64::try_from(p.tolerance.as_millis()).unwrap_or(u64::MAX),
+            enforce: p.enforce,
+        }
+    }
+}
+
+/// Injected faults of one service. The default injects nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// Probability of a 503 (with `Retry-After`) before processing.
+    pub p503: f64,
+    /// Probability of a 500 before processing.
+    pub p500: f64,
+    /// Probability that an applied reserve or cancel loses its reply: the client gets a 503
+    /// or a dropped connection (half each, by the seeded die).
+    pub p_lost: f64,
+    /// Uniform delay range `(lo, hi)` in ms before processing, so that concurrent requests can
+    /// be applied out of order.
+    pub latency_ms: (u64, u64),
+}
+
+impl Faults {
+    /// The `--demo` faults: 503 5 %, 500 1 %, lost reply 1 %, 20–200 ms latency.
+    #[must_use]
+    pub fn mild() -> Self {
+        Faults {
+            p503: 0.05,
+            p500: 0.01,
+            p_lost: 0.01,
+            latency_ms: (20, 200),
+        }
+    }
+
+    /// Every probability in `0..=1` (NaN refused).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for p in [self.p503, self.p500, self.p_lost] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(ConfigError::BadProbability(p));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Simulated competitors of one service. The default is no crowd.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Crowd {
+    /// Members; each is a user `crowd-<service>-<i>`.
+    pub size: usize,
+    /// How long a member keeps a hold, uniform `(lo, hi)` ms.
+    pub hold_ms: (u64, u64),
+    /// Pause between a member's reservations, uniform `(lo, hi)` ms.
+    pub think_ms: (u64, u64),
+    /// Members only reserve slots `1..=window` (0 means every slot).
+    pub window: u16,
+}
+
+/// The config file (`--config FILE`; `.toml` is read as TOML, anything else as JSON).
+/// Every field is optional and replaces the default or the earlier flag.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Replaces the user list (and so the default `demo` user).
+    pub users: Option<Vec<UserEntry>>,
+    /// Slots per service.
+    pub slots: Option<u16>,
+    /// Holds per user per service.
+    pub max_holds: Option<usize>,
+    /// Admin token.
+    pub admin_token: Option<String>,
+    /// Pacing in ms.
+    pub pacing: Option<PacingWire>,
+    /// Fault and crowd seed.
+    pub seed: Option<u64>,
+    /// Extra proxy upstreams.
+    pub proxy_allow: Option<Vec<String>>,
+    /// Hotel faults and crowd.
+    pub hotel: Option<ServiceFile>,
+    /// Band faults and crowd.
+    pub band: Option<ServiceFile>,
+}
+
+/// One user in a config file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserEntry {
+    /// Name.
+    pub name: String,
+    /// Token.
+    pub token: String,
+}
+
+impl fmt::Debug for UserEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserEntry")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One service's section of a config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    /// Faults of the service.
+    pub faults: Option<Faults>,
+    /// Crowd of the service.
+    pub crowd: Option<Crowd>,
+}
+
+impl ConfigFile {
+    /// Reads and parses `path` (TOML if it ends in `.toml`, else JSON).
+    pub fn read(path: &Path) -> Result<Self, ConfigError> {
+        let fail = |reason: String| ConfigError::File {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        Self::parse(&text, path.extension().is_some_and(|e| e == "toml")).map_err(fail)
+    }
+
+    /// Parses a config text. Parser messages may quote the input, so only their position
+    /// survives (a token in a malformed file must not reach the terminal).
+    pub fn parse(text: &str, toml_syntax: bool) -> Result<Self, String> {
+        if toml_syntax {
+            toml::from_str(text).map_err(|e| match e.span() {
+                Some(span) => format!("invalid TOML at byte {}", span.start),
+                None => "invalid TOML".to_owned(),
+            })
+        } else {
+            serde_json::from_str(text).map_err(|e| {
+                format!(
+                    "invalid JSON at line {} column {} ({:?})",
+                    e.line(),
+                    e.column(),
+                    e.classify()
+                )
+            })
+        }
+    }
+}
+
+/// 64 lowercase hex characters from the OS generator (the shape of a course key).
+#[must_use]
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // Without OS randomness no secret can be made; there is no sensible fallback.
+    getrandom::fill(&mut bytes).expect("the OS random generator is unavailable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let config = Config::default();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(&config.admin_token));
+        assert!(!shown.contains(&config.users[0].token));
+        assert!(shown.contains("demo"));
+    }
+
+    #[test]
+    fn default_tokens_are_64_hex() {
+        let t = random_token();
+        assert_eq!(t.len(), 64);
+        assert!(
+            t.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_ne!(t, random_token());
+    }
+
+    #[test]
+    fn file_in_json_and_toml() {
+        let json = r#"{"users":[{"name":"alice","token":"a1"}],"slots":50,
+            "pacing":{"min_interval_ms":500},"hotel":{"faults":{"p503":0.5}}}"#;
+        let toml = "slots = 50\n[[users]]\nname = \"alice\"\ntoken = \"a1\"\n\
+            [pacing]\nmin_interval_ms = 500\n[hotel.faults]\np503 = 0.5\n";
+        for (text, is_toml) in [(json, false), (toml, true)] {
+            let mut config = Config::default();
+            config.apply_file(ConfigFile::parse(text, is_toml).expect("valid file"));
+            assert_eq!(config.users, vec![User::new("alice", "a1")]);
+            assert_eq!(config.slots, 50);
+            assert_eq!(config.pacing.min_interval, Duration::from_millis(500));
+            assert_eq!(config.pacing.tolerance, Duration::from_millis(50));
+            assert_eq!(config.faults[0].p503, 0.5);
+            assert_eq!(config.faults[1], Faults::default());
+            config.validate().expect("valid config");
+        }
+    }
+
+    #[test]
+    fn parse_errors_do_not_quote_the_input() {
+        let err = ConfigFile::parse(r#"{"admin_token": secret-token-123}"#, false)
+            .expect_err("invalid JSON");
+        assert!(!err.contains("secret"), "{err}");
+        let err = ConfigFile::parse("admin_token = secret-token-123", true).expect_err("bad TOML");
+        assert!(!err.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn validate_refuses_ambiguity() {
+        let mut config = Config::default();
+        config.users.push(User::new("demo", "other"));
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::DuplicateName(_))
+        ));
+        let mut config = Config::default();
+        let token = config.users[0].token.clone();
+        config.users.push(User::new("bob", token));
+        assert!(matches!(config.validate(), Err(ConfigError::BadToken(_))));
+        let mut config = Config::default();
+        config.faults[1].p500 = 1.5;
+        assert!(config.validate().is_err());
+        let config = Config {
+            slots: 0,
+            ..Config::default()
+        };
+        assert!(config.validate().is_err());
+    }
+}

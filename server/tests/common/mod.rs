@@ -1,0 +1,143 @@
+//! Shared helpers: a real emulator on 127.0.0.1:0 with known users and a fast pacing rule.
+#![allow(dead_code, unreachable_pub)]
+
+use std::time::Duration;
+
+use hotelband_server::{Config, Pacing, Running, User};
+use reqwest::{Client, Method, Response};
+use serde_json::Value;
+
+pub const ADMIN: &str = "admin-token-for-tests";
+
+/// `user-<i>` has token `token-<i>`.
+pub fn token(i: usize) -> String {
+    format!("token-{i}")
+}
+
+/// A config with `users` users, no pacing interval (tests not about pacing), no faults.
+pub fn config(users: usize) -> Config {
+    Config {
+        users: (0..users)
+            .map(|i| User::new(format!("user-{i}"), token(i)))
+            .collect(),
+        admin_token: ADMIN.to_owned(),
+        pacing: Pacing {
+            min_interval: Duration::ZERO,
+            ..Pacing::default()
+        },
+        seed: 7,
+        ..Config::default()
+    }
+}
+
+pub async fn start(config: Config) -> Running {
+    hotelband_server::start(config)
+        .await
+        .expect("emulator starts")
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+/// `METHOD {url}/{service}/api{path}` as user `user`.
+pub async fn call(
+    client: &Client,
+    server: &Running,
+    method: Method,
+    service: &str,
+    path: &str,
+    user: usize,
+) -> Response {
+    client
+        .request(method, format!("{}/{service}/api{path}", server.url()))
+        .bearer_auth(token(user))
+        .send()
+        .await
+        .expect("request completes")
+}
+
+/// Status and JSON body.
+pub async fn status_json(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text:?}"));
+    (status, json)
+}
+
+pub async fn admin_get(client: &Client, server: &Running, path: &str) -> Value {
+    let response = client
+        .get(format!("{}/admin/{path}", server.url()))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .expect("admin request");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("admin json")
+}
+
+pub async fn admin_put(client: &Client, server: &Running, path: &str, body: Value) -> Value {
+    let response = client
+        .put(format!("{}/admin/{path}", server.url()))
+        .bearer_auth(ADMIN)
+        .json(&body)
+        .send()
+        .await
+        .expect("admin request");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("admin json")
+}
+
+/// Ids of a `[{"id":"…"}]` list.
+pub fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|o| {
+            o["id"]
+                .as_str()
+                .expect("ids are strings")
+                .parse()
+                .expect("decimal")
+        })
+        .collect()
+}
+
+/// Replays a history: per service and slot, reserve needs a free slot, release needs the
+/// releaser to hold it; no user ever holds more than `max_holds` at a service. Returns the
+/// number of events checked.
+pub fn check_history(history: &Value, max_holds: usize) -> usize {
+    use std::collections::HashMap;
+    let events = history.as_array().expect("history is an array");
+    let mut holder: HashMap<(String, u64), String> = HashMap::new();
+    let mut count: HashMap<(String, String), usize> = HashMap::new();
+    let mut last_seq = 0;
+    for e in events {
+        let seq = e["seq"].as_u64().expect("seq");
+        assert!(seq > last_seq, "seq increases: {e}");
+        last_seq = seq;
+        let service = e["service"].as_str().expect("service").to_owned();
+        let user = e["user"].as_str().expect("user").to_owned();
+        let slot = e["slot"].as_u64().expect("slot");
+        let key = (service.clone(), slot);
+        let n = count.entry((service, user.clone())).or_default();
+        match e["op"].as_str().expect("op") {
+            "reserve" => {
+                assert!(!holder.contains_key(&key), "two holders: {e}");
+                holder.insert(key, user);
+                *n += 1;
+                assert!(*n <= max_holds, "more than {max_holds} holds: {e}");
+            }
+            "release" => {
+                assert_eq!(holder.remove(&key).as_deref(), Some(user.as_str()), "{e}");
+                *n -= 1;
+            }
+            other => panic!("unknown op {other}"),
+        }
+    }
+    events.len()
+}

@@ -1,0 +1,129 @@
+//! Lost replies: the change is applied, the client sees a failure, the next read shows it.
+
+mod common;
+
+use common::{admin_get, admin_put, client, config, start, status_json, token};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn lost_reply_applies_the_change_but_the_client_sees_a_failure() {
+    let server = start(config(1)).await;
+    let c = client();
+    admin_put(&c, &server, "faults/hotel", json!({"p_lost": 1.0})).await;
+    let mut failures = (0, 0); // (503, dropped connection)
+    for slot in 1..=20 {
+        let url = format!("{}/hotel/api/reservation/{slot}", server.url());
+        for method in [Method::POST, Method::DELETE] {
+            match c
+                .request(method.clone(), &url)
+                .bearer_auth(token(0))
+                .send()
+                .await
+            {
+                Ok(response) => {
+                    assert_eq!(response.headers()["retry-after"], "1");
+                    let (status, body) = status_json(response).await;
+                    assert_eq!((status, body["code"].as_u64()), (503, Some(503)));
+                    failures.0 += 1;
+                }
+                Err(_) => failures.1 += 1,
+            }
+            // Reads are never lost: they show the change.
+            let (status, holds) = status_json(
+                c.get(format!("{}/hotel/api/reservation", server.url()))
+                    .bearer_auth(token(0))
+                    .send()
+                    .await
+                    .expect("reads are not lost"),
+            )
+            .await;
+            assert_eq!(status, 200);
+            let want = if method == Method::POST {
+                json!([{"id": slot.to_string()}])
+            } else {
+                json!([])
+            };
+            assert_eq!(holds, want, "{method} {slot}");
+        }
+    }
+    assert!(
+        failures.0 > 0 && failures.1 > 0,
+        "both kinds of loss happen: {failures:?}"
+    );
+    let state = admin_get(&c, &server, "state").await;
+    assert_eq!(state["hotel"]["counters"]["lost_reply"], 40);
+    let history = admin_get(&c, &server, "history").await;
+    assert_eq!(common::check_history(&history, 2), 40);
+    assert!(
+        history
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|e| e["reply"] == "lost")
+    );
+}
+
+#[tokio::test]
+async fn refused_writes_are_not_lost_and_not_recorded() {
+    let server = start(config(2)).await;
+    let c = client();
+    let url = format!("{}/band/api/reservation/3", server.url());
+    assert_eq!(
+        c.post(&url)
+            .bearer_auth(token(1))
+            .send()
+            .await
+            .expect("ok")
+            .status(),
+        200
+    );
+    admin_put(&c, &server, "faults/band", json!({"p_lost": 1.0})).await;
+    // A 409 changes nothing, so there is no reply to lose.
+    let response = c
+        .post(&url)
+        .bearer_auth(token(0))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 409);
+    let state = admin_get(&c, &server, "state").await;
+    assert_eq!(state["band"]["counters"]["lost_reply"], 0);
+    assert_eq!(
+        admin_get(&c, &server, "history")
+            .await
+            .as_array()
+            .expect("array")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn same_seed_same_faults() {
+    let mut outcomes = Vec::new();
+    for _ in 0..2 {
+        let server = start(config(1)).await;
+        let c = client();
+        admin_put(
+            &c,
+            &server,
+            "faults/hotel",
+            json!({"p503": 0.3, "p500": 0.2}),
+        )
+        .await;
+        let mut statuses = Vec::new();
+        for _ in 0..40 {
+            let r = c
+                .get(format!("{}/hotel/api/reservation/available", server.url()))
+                .bearer_auth(token(0))
+                .send()
+                .await
+                .expect("answered");
+            statuses.push(r.status().as_u16());
+        }
+        assert!(statuses.contains(&503) && statuses.contains(&500) && statuses.contains(&200));
+        outcomes.push(statuses);
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+}

@@ -1,0 +1,138 @@
+//! The page: builds the driver and the shared state, lays out the components.
+
+use hotelband_core::{AutoState, Service, ServiceView, View};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::components::activity_log::ActivityLog;
+use crate::components::auto_controls::AutoControls;
+use crate::components::request_log::RequestLog;
+use crate::components::settings_form::{Form, SettingsForm};
+use crate::components::slot_table::SlotTable;
+use crate::components::status_line::StatusLine;
+use crate::driver::{Board, Driver};
+use crate::settings::Draft;
+use crate::storage;
+use crate::tab_lock::LockState;
+
+/// What every component reaches through context. All handles are `Copy`.
+#[derive(Copy, Clone)]
+pub(crate) struct Ctx {
+    /// What the driver publishes.
+    pub(crate) board: Board,
+    /// The driver, for commands.
+    pub(crate) driver: StoredValue<Driver, LocalStorage>,
+    /// The settings form's fields.
+    pub(crate) form: Form,
+    /// "Show all 200" instead of the window.
+    pub(crate) show_all: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// Runs a driver command.
+    pub(crate) fn drive(&self, f: impl FnOnce(&Driver)) {
+        self.driver.with_value(f);
+    }
+}
+
+/// The context provided by [`App`].
+pub(crate) fn ctx() -> Ctx {
+    // Invariant: every component is rendered inside App, which provides Ctx first.
+    expect_context::<Ctx>()
+}
+
+fn empty_view() -> View {
+    View {
+        services: [ServiceView::default(), ServiceView::default()],
+        pair: None,
+        auto: AutoState::Off,
+        target: None,
+        next_recheck: None,
+        last_error: None,
+    }
+}
+
+/// The whole page.
+#[allow(unreachable_pub)] // see components/mod.rs: #[component] trips this lint
+#[component]
+pub(crate) fn App() -> impl IntoView {
+    let board = Board {
+        view: RwSignal::new(empty_view()),
+        errors: RwSignal::new([None, None]),
+        notice: RwSignal::new(None),
+        activity: RwSignal::new(Default::default()),
+        requests: RwSignal::new(Default::default()),
+        lock: RwSignal::new(LockState::Waiting),
+        settings: RwSignal::new(None),
+    };
+    let saved = storage::load_settings();
+    let form = Form::new(&Draft::from_settings(&saved.clone().unwrap_or_default()));
+    let driver = Driver::new(board);
+    if let Some(settings) = saved {
+        if !settings.is_complete() {
+            form.status
+                .set("Enter the keys again: they were kept for the browser session only.".into());
+        }
+        driver.configure(settings, storage::load_running());
+    }
+    watch_visibility(driver.clone());
+    let ctx = Ctx {
+        board,
+        driver: StoredValue::new_local(driver),
+        form,
+        show_all: RwSignal::new(false),
+    };
+    provide_context(ctx);
+
+    view! {
+        <header class="top">
+            <h1>"hotelband"</h1>
+            <StatusLine/>
+        </header>
+        <main class="layout">
+            <div class="work">
+                <AutoControls/>
+                <div class="tables">
+                    <SlotTable service=Service::Hotel/>
+                    <SlotTable service=Service::Band/>
+                </div>
+                <div class="logs">
+                    <ActivityLog/>
+                    <RequestLog/>
+                </div>
+            </div>
+            <aside class="side">
+                <SettingsForm/>
+            </aside>
+        </main>
+    }
+}
+
+/// Background tabs get their timers throttled (to once a minute after a while), so when
+/// the tab is shown again the driver catches up at once instead of at the late tick.
+fn watch_visibility(driver: Driver) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let callback = Closure::<dyn FnMut()>::new(move || {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            driver.catch_up();
+        }
+    });
+    let _ = document
+        .add_event_listener_with_callback("visibilitychange", callback.as_ref().unchecked_ref());
+    let callback = StoredValue::new_local(callback);
+    on_cleanup(move || {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            callback.with_value(|cb| {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    cb.as_ref().unchecked_ref(),
+                );
+            });
+        }
+    });
+}

@@ -1,0 +1,131 @@
+//! The page's HTTP calls: carrying a core [`Request`] to a service and turning whatever
+//! happens into an [`Outcome`], and reading the emulator's demo keys.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::{Request as Fetch, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use hotelband_core::{Millis, Outcome};
+use serde::Deserialize;
+use web_sys::AbortController;
+
+/// Where and how to send one request; the key is only ever put in the header.
+pub(crate) struct Target<'a> {
+    /// `GET`, `POST` or `DELETE`.
+    pub(crate) method: &'static str,
+    /// Proxy prefix + base + path.
+    pub(crate) url: &'a str,
+    /// The bearer key.
+    pub(crate) key: &'a str,
+    /// Abort after this long and report [`Outcome::Timeout`].
+    pub(crate) timeout: Millis,
+}
+
+/// Sends one request and reports what happened; never fails, never mentions the key.
+pub(crate) async fn send(target: Target<'_>) -> Outcome {
+    let controller = AbortController::new().ok();
+    let timed_out = Rc::new(Cell::new(false));
+    // Dropping the guard when this function returns cancels the abort timer.
+    let _guard = controller.as_ref().map(|c| {
+        let (c, flag) = (c.clone(), Rc::clone(&timed_out));
+        let ms = u32::try_from(target.timeout.0).unwrap_or(u32::MAX);
+        Timeout::new(ms, move || {
+            flag.set(true);
+            c.abort();
+        })
+    });
+    let builder: RequestBuilder = match target.method {
+        "POST" => Fetch::post(target.url),
+        "DELETE" => Fetch::delete(target.url),
+        _ => Fetch::get(target.url),
+    };
+    let signal = controller.as_ref().map(AbortController::signal);
+    let sent = builder
+        .header("Authorization", &format!("Bearer {}", target.key))
+        .abort_signal(signal.as_ref())
+        .send()
+        .await;
+    let failed = |e: gloo_net::Error| {
+        if timed_out.get() {
+            Outcome::Timeout
+        } else {
+            Outcome::Network(scrub(&e.to_string(), target.key))
+        }
+    };
+    let response = match sent {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
+    let status = response.status();
+    let reason = response.status_text();
+    let retry_after = response.headers().get("retry-after");
+    match response.text().await {
+        Ok(body) => Outcome::Http {
+            status,
+            reason,
+            retry_after,
+            body,
+        },
+        Err(e) => failed(e),
+    }
+}
+
+/// Browser error texts do not include header values, but be sure: no key in any message.
+fn scrub(message: &str, key: &str) -> String {
+    let text = if key.is_empty() {
+        message.to_owned()
+    } else {
+        message.replace(key, "<key>")
+    };
+    // "TypeError: Failed to fetch" says less to a user than the plain reason.
+    let text = text.strip_prefix("TypeError: ").unwrap_or(&text);
+    if text.is_empty() {
+        "the request failed".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The emulator's demo accounts, from `GET /demo` on the page's own origin.
+#[derive(Deserialize)]
+pub(crate) struct DemoKeys {
+    /// Key for `<origin>/hotel/api`.
+    pub(crate) hotel_key: String,
+    /// Key for `<origin>/band/api`.
+    pub(crate) band_key: String,
+}
+
+/// Reads the demo keys; the error is in plain words.
+pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
+    let url = format!("{origin}/demo");
+    let response = Fetch::get(&url).send().await.map_err(|e| {
+        format!(
+            "cannot reach the emulator at {url}: {}",
+            scrub(&e.to_string(), "")
+        )
+    })?;
+    if !response.ok() {
+        return Err(format!(
+            "the emulator answered {} {} at {url} — is this page served by `hotelband-server --demo`?",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .json::<DemoKeys>()
+        .await
+        .map_err(|_| format!("{url} did not return the demo keys"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn scrub_removes_keys_and_js_noise() {
+        assert_eq!(scrub("TypeError: Failed to fetch", "k"), "Failed to fetch");
+        assert_eq!(scrub("bad header sekrit", "sekrit"), "bad header <key>");
+        assert_eq!(scrub("", ""), "the request failed");
+    }
+}

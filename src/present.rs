@@ -1,0 +1,245 @@
+//! Turning the core's snapshot and errors into what the page shows: slot states and plain
+//! words. Pure code, so it is tested natively.
+
+use hotelband_core::{ApiError, Op, Service, ServiceView, Slot, View};
+
+/// What one slot button shows (`data-state`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SlotState {
+    Free,
+    Mine,
+    Taken,
+    Unknown,
+}
+
+impl SlotState {
+    /// The `data-state` value and CSS class.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            SlotState::Free => "free",
+            SlotState::Mine => "mine",
+            SlotState::Taken => "taken",
+            SlotState::Unknown => "unknown",
+        }
+    }
+
+    /// A text mark, so the state is not told by colour alone.
+    pub(crate) const fn mark(self) -> &'static str {
+        match self {
+            SlotState::Free => "free",
+            SlotState::Mine => "mine",
+            SlotState::Taken => "taken",
+            SlotState::Unknown => "?",
+        }
+    }
+}
+
+/// Everything one slot button needs.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SlotLook {
+    /// free / mine / taken / unknown.
+    pub(crate) state: SlotState,
+    /// Part of the matched pair.
+    pub(crate) pair: bool,
+    /// An operation on it is queued or in flight.
+    pub(crate) busy: bool,
+}
+
+/// How slot `n` of `service` looks in `view`.
+pub(crate) fn slot_look(view: &View, service: Service, n: u16) -> SlotLook {
+    let sv: &ServiceView = &view.services[service.index()];
+    let slot = Slot::new(n);
+    let has = |list: &[Slot]| slot.is_some_and(|s| list.binary_search(&s).is_ok());
+    // The core's rule (ServiceView docs): mine, else free, else taken once a free list exists.
+    let state = if has(&sv.holds) {
+        SlotState::Mine
+    } else if sv.free_at.is_none() {
+        SlotState::Unknown
+    } else if has(&sv.free) {
+        SlotState::Free
+    } else {
+        SlotState::Taken
+    };
+    let busy = sv.pending.iter().any(|op| match op {
+        Op::Reserve(s) | Op::Cancel(s) => Some(*s) == slot,
+        _ => false,
+    });
+    SlotLook {
+        state,
+        pair: slot.is_some() && view.pair == slot,
+        busy,
+    }
+}
+
+/// An error of `service` (reached at `url`) while doing `op`, in plain words.
+pub(crate) fn error_words(service: Service, url: &str, op: Option<Op>, error: &ApiError) -> String {
+    let name = service.name();
+    let slot = match op {
+        Some(Op::Reserve(s) | Op::Cancel(s)) => format!("slot {s}"),
+        _ => "that slot".to_owned(),
+    };
+    match error {
+        ApiError::ReservationLimit(_) => {
+            format!("you already hold 2 {name} slots — cancel one first")
+        }
+        ApiError::InvalidToken(_) => {
+            format!("the {name} rejected the key — check it in Settings")
+        }
+        ApiError::Network(why) => format!("cannot reach the {name} at {url}: {why}"),
+        ApiError::Timeout => format!("the {name} at {url} did not answer in time"),
+        ApiError::SlotUnavailable(_) => match op {
+            Some(Op::Cancel(_)) => format!("{slot} is not yours at the {name}"),
+            _ => format!("{slot} is no longer free at the {name}"),
+        },
+        ApiError::BadSlot(_) => format!("{slot} does not exist at the {name}"),
+        ApiError::BadRequest(why) => format!("the {name} refused the request: {why}"),
+        ApiError::NotProcessed(_) => {
+            format!("the {name} did not process the request — try again")
+        }
+        ApiError::RateLimited { .. } => {
+            format!("the {name} says we are asking too fast — slowing down")
+        }
+        ApiError::Server { status, message } => {
+            format!("the {name} failed: {status} {message}")
+        }
+        ApiError::Decode(why) => format!("the {name} sent a reply that cannot be read: {why}"),
+        other => format!("the {name}: {other}"),
+    }
+}
+
+/// A wall-clock `HH:MM:SS` for milliseconds since the Unix epoch, in the browser's offset
+/// (`offset_min` east of UTC).
+pub(crate) fn clock(epoch_ms: f64, offset_min: i64) -> String {
+    if !epoch_ms.is_finite() {
+        return "--:--:--".to_owned();
+    }
+    // Truncation is what a clock does; the value is finite.
+    let secs = (epoch_ms / 1000.0).floor() as i64 + offset_min * 60;
+    let day = secs.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", day / 3600, (day % 3600) / 60, day % 60)
+}
+
+/// A short, stable, non-reversible name for a set of keys and URLs (FNV-1a, 64 bits), so two
+/// tabs of one account agree on a lock name without the keys leaving this page.
+pub(crate) fn account_tag(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use hotelband_core::{AutoState, Millis};
+
+    use super::*;
+
+    fn s(n: u16) -> Slot {
+        Slot::new(n).unwrap()
+    }
+
+    fn view() -> View {
+        let hotel = ServiceView {
+            free: vec![s(2), s(5)],
+            free_at: Some(Millis(10)),
+            holds: vec![s(3)],
+            holds_at: Some(Millis(10)),
+            holds_known: true,
+            pending: vec![Op::Available, Op::Reserve(s(5))],
+            stopped: None,
+        };
+        View {
+            services: [hotel, ServiceView::default()],
+            pair: Some(s(3)),
+            auto: AutoState::Running,
+            target: None,
+            next_recheck: None,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn states_follow_holds_then_free_list() {
+        let v = view();
+        let st = |n| slot_look(&v, Service::Hotel, n).state;
+        assert_eq!(st(2), SlotState::Free);
+        assert_eq!(st(3), SlotState::Mine);
+        assert_eq!(st(4), SlotState::Taken);
+        assert_eq!(st(0), SlotState::Taken);
+        assert_eq!(slot_look(&v, Service::Band, 2).state, SlotState::Unknown);
+    }
+
+    #[test]
+    fn pair_and_busy_marks() {
+        let v = view();
+        assert!(slot_look(&v, Service::Hotel, 3).pair);
+        assert!(!slot_look(&v, Service::Hotel, 2).pair);
+        assert!(slot_look(&v, Service::Hotel, 5).busy);
+        assert!(!slot_look(&v, Service::Hotel, 2).busy);
+    }
+
+    #[test]
+    fn an_unread_free_list_makes_other_slots_unknown() {
+        let mut v = view();
+        v.services[0].free_at = None;
+        assert_eq!(slot_look(&v, Service::Hotel, 4).state, SlotState::Unknown);
+        assert_eq!(slot_look(&v, Service::Hotel, 3).state, SlotState::Mine);
+    }
+
+    #[test]
+    fn errors_in_plain_words() {
+        let w = |e: ApiError, op| error_words(Service::Hotel, "http://h/api", op, &e);
+        assert_eq!(
+            w(
+                ApiError::ReservationLimit("x".into()),
+                Some(Op::Reserve(s(4)))
+            ),
+            "you already hold 2 hotel slots — cancel one first"
+        );
+        assert_eq!(
+            w(ApiError::InvalidToken("x".into()), None),
+            "the hotel rejected the key — check it in Settings"
+        );
+        assert_eq!(
+            w(ApiError::Network("refused".into()), None),
+            "cannot reach the hotel at http://h/api: refused"
+        );
+        assert_eq!(
+            w(
+                ApiError::SlotUnavailable("x".into()),
+                Some(Op::Cancel(s(7)))
+            ),
+            "slot 7 is not yours at the hotel"
+        );
+        let page = w(
+            ApiError::Server {
+                status: 502,
+                message: "Bad Gateway".into(),
+            },
+            None,
+        );
+        assert_eq!(page, "the hotel failed: 502 Bad Gateway");
+    }
+
+    #[test]
+    fn clock_formats_in_local_offset() {
+        assert_eq!(clock(0.0, 0), "00:00:00");
+        assert_eq!(clock(3_723_000.0, 60), "02:02:03");
+        assert_eq!(clock(0.0, -30), "23:30:00");
+        assert_eq!(clock(f64::NAN, 0), "--:--:--");
+    }
+
+    #[test]
+    fn account_tag_depends_on_every_part_and_hides_them() {
+        let a = account_tag(&["k1", "k2"]);
+        assert_eq!(a, account_tag(&["k1", "k2"]));
+        assert_ne!(a, account_tag(&["k1k", "2"]));
+        assert_ne!(a, account_tag(&["k2", "k1"]));
+        assert_eq!(a.len(), 16);
+        assert!(!a.contains("k1"));
+    }
+}

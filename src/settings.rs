@@ -1,0 +1,474 @@
+//! The settings model: what the form edits, how each field is checked, and the core
+//! [`Config`] they become. Pure code, so it is tested natively.
+
+use std::fmt;
+
+use hotelband_core::{ApiIni, Config, Millis};
+use serde::{Deserialize, Serialize};
+
+/// Largest window the course's services have slots for (the "show all" view).
+pub(crate) const MAX_WINDOW: u16 = 200;
+
+/// The two API keys. `Debug` never shows them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Keys {
+    /// Bearer key for the hotel.
+    pub(crate) hotel: String,
+    /// Bearer key for the band.
+    pub(crate) band: String,
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Keys(<redacted>)")
+    }
+}
+
+/// Settings that passed validation. The keys are kept apart from the rest because they are
+/// stored elsewhere (see `storage`), so they are skipped by serde.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct Settings {
+    /// Hotel base URL, no trailing slash.
+    pub(crate) hotel_url: String,
+    /// Band base URL, no trailing slash.
+    pub(crate) band_url: String,
+    /// CORS proxy prefix put in front of every URL, or empty.
+    pub(crate) proxy: String,
+    /// Minimum time between two requests to one service.
+    pub(crate) delay_ms: u64,
+    /// Attempts per operation.
+    pub(crate) retries: u32,
+    /// Candidate slots `1..=window`.
+    pub(crate) window: u16,
+    /// How often a held pair looks for a better one.
+    pub(crate) recheck_ms: u64,
+    /// Keep the keys in localStorage instead of sessionStorage.
+    pub(crate) remember_keys: bool,
+    /// The keys; stored separately.
+    #[serde(skip)]
+    pub(crate) keys: Keys,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let core = Config::default();
+        Settings {
+            hotel_url: String::new(),
+            band_url: String::new(),
+            proxy: String::new(),
+            delay_ms: core.delay.0,
+            retries: core.retries,
+            window: core.window,
+            recheck_ms: core.recheck.0,
+            remember_keys: false,
+            keys: Keys::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// True when both services can be talked to.
+    pub(crate) fn is_complete(&self) -> bool {
+        !self.hotel_url.is_empty()
+            && !self.band_url.is_empty()
+            && !self.keys.hotel.is_empty()
+            && !self.keys.band.is_empty()
+    }
+
+    /// The core's configuration for these settings; `seed` feeds the planner's jitter.
+    pub(crate) fn config(&self, seed: u64) -> Config {
+        Config {
+            delay: Millis(self.delay_ms),
+            retries: self.retries,
+            window: self.window,
+            recheck: Millis(self.recheck_ms),
+            seed,
+            ..Config::default()
+        }
+    }
+
+    /// Whether a change from `self` to `other` talks to different accounts or servers, which
+    /// makes everything the session knows stale.
+    pub(crate) fn same_endpoints(&self, other: &Settings) -> bool {
+        self.hotel_url == other.hotel_url
+            && self.band_url == other.band_url
+            && self.proxy == other.proxy
+            && self.keys == other.keys
+    }
+}
+
+/// The form's fields, in display order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Field {
+    HotelUrl,
+    HotelKey,
+    BandUrl,
+    BandKey,
+    Proxy,
+    Delay,
+    Retries,
+    Window,
+    Recheck,
+}
+
+impl Field {
+    /// Every field, indexable by [`Field::index`].
+    pub(crate) const ALL: [Field; 9] = [
+        Field::HotelUrl,
+        Field::HotelKey,
+        Field::BandUrl,
+        Field::BandKey,
+        Field::Proxy,
+        Field::Delay,
+        Field::Retries,
+        Field::Window,
+        Field::Recheck,
+    ];
+
+    /// Position in [`Field::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The input's DOM id (the test-hook contract in e2e/DOM.md).
+    pub(crate) const fn id(self) -> &'static str {
+        match self {
+            Field::HotelUrl => "hotel-url",
+            Field::HotelKey => "hotel-key",
+            Field::BandUrl => "band-url",
+            Field::BandKey => "band-key",
+            Field::Proxy => "proxy",
+            Field::Delay => "delay",
+            Field::Retries => "retries",
+            Field::Window => "window",
+            Field::Recheck => "recheck",
+        }
+    }
+
+    /// The label shown next to the input.
+    pub(crate) const fn label(self) -> &'static str {
+        match self {
+            Field::HotelUrl => "Hotel URL",
+            Field::HotelKey => "Hotel key",
+            Field::BandUrl => "Band URL",
+            Field::BandKey => "Band key",
+            Field::Proxy => "CORS proxy prefix (optional)",
+            Field::Delay => "Delay between requests (s, at least 1)",
+            Field::Retries => "Attempts per request",
+            Field::Window => "Window (slots 1..N, N ≤ 200)",
+            Field::Recheck => "Recheck every (s)",
+        }
+    }
+}
+
+/// The form as typed: text per field, so bad input stays visible for fixing.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub(crate) struct Draft {
+    /// Text of each field, indexed by [`Field::index`].
+    pub(crate) text: [String; 9],
+    /// The "remember keys" box.
+    pub(crate) remember_keys: bool,
+}
+
+impl fmt::Debug for Draft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Draft(<may hold keys>)")
+    }
+}
+
+impl Draft {
+    /// The form showing `settings`.
+    pub(crate) fn from_settings(s: &Settings) -> Draft {
+        let mut d = Draft {
+            remember_keys: s.remember_keys,
+            ..Draft::default()
+        };
+        d.text[Field::HotelUrl.index()] = s.hotel_url.clone();
+        d.text[Field::HotelKey.index()] = s.keys.hotel.clone();
+        d.text[Field::BandUrl.index()] = s.band_url.clone();
+        d.text[Field::BandKey.index()] = s.keys.band.clone();
+        d.text[Field::Proxy.index()] = s.proxy.clone();
+        d.text[Field::Delay.index()] = seconds_text(s.delay_ms);
+        d.text[Field::Retries.index()] = s.retries.to_string();
+        d.text[Field::Window.index()] = s.window.to_string();
+        d.text[Field::Recheck.index()] = seconds_text(s.recheck_ms);
+        d
+    }
+
+    /// Overwrites the fields an api.ini provides. Its `delay` is raised to the 1 s rule.
+    pub(crate) fn fill_from_ini(&mut self, ini: &ApiIni) {
+        self.text[Field::HotelUrl.index()] = ini.hotel_url.clone();
+        self.text[Field::HotelKey.index()] = ini.hotel_key.clone();
+        self.text[Field::BandUrl.index()] = ini.band_url.clone();
+        self.text[Field::BandKey.index()] = ini.band_key.clone();
+        if let Some(retries) = ini.retries {
+            self.text[Field::Retries.index()] = retries.max(1).to_string();
+        }
+        if let Some(delay) = ini.delay_ms {
+            self.text[Field::Delay.index()] = seconds_text(delay.max(MIN_DELAY_MS));
+        }
+    }
+
+    /// Checks every field; on failure, names each refused field with a message in plain words.
+    pub(crate) fn validate(&self) -> Result<Settings, Vec<(Field, String)>> {
+        let mut errors = Vec::new();
+        let mut s = Settings {
+            remember_keys: self.remember_keys,
+            ..Settings::default()
+        };
+        let text = |f: Field| self.text[f.index()].trim();
+        let mut check = |f: Field, r: Result<(), String>| {
+            if let Err(m) = r {
+                errors.push((f, m));
+            }
+        };
+        check(
+            Field::HotelUrl,
+            url(text(Field::HotelUrl), "hotel").map(|u| s.hotel_url = u),
+        );
+        check(
+            Field::HotelKey,
+            key(text(Field::HotelKey), "hotel").map(|k| s.keys.hotel = k),
+        );
+        check(
+            Field::BandUrl,
+            url(text(Field::BandUrl), "band").map(|u| s.band_url = u),
+        );
+        check(
+            Field::BandKey,
+            key(text(Field::BandKey), "band").map(|k| s.keys.band = k),
+        );
+        let proxy = text(Field::Proxy);
+        if !proxy.is_empty() {
+            check(
+                Field::Proxy,
+                http_url(proxy)
+                    .map(|p| s.proxy = p.to_owned())
+                    .ok_or_else(|| "a proxy prefix starts with http:// or https://".to_owned()),
+            );
+        }
+        check(
+            Field::Delay,
+            seconds(text(Field::Delay), MIN_DELAY_MS, "the delay").map(|ms| s.delay_ms = ms),
+        );
+        check(
+            Field::Retries,
+            whole(text(Field::Retries), 1, MAX_RETRIES, "attempts").map(|n| s.retries = n),
+        );
+        check(
+            Field::Window,
+            whole(text(Field::Window), 1, u32::from(MAX_WINDOW), "the window").map(|n| {
+                // In range 1..=200 by the check just made.
+                s.window = u16::try_from(n).unwrap_or(MAX_WINDOW);
+            }),
+        );
+        check(
+            Field::Recheck,
+            seconds(text(Field::Recheck), MIN_RECHECK_MS, "the recheck period")
+                .map(|ms| s.recheck_ms = ms),
+        );
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The rule of the exercise: at most one request per second per service.
+const MIN_DELAY_MS: u64 = 1000;
+/// Rechecking faster than the pacer allows only queues reads.
+const MIN_RECHECK_MS: u64 = 1000;
+/// More attempts than this only hammers a failing service.
+const MAX_RETRIES: u32 = 10;
+/// A day: anything longer is surely a typo.
+const MAX_SECONDS_MS: u64 = 86_400_000;
+
+fn http_url(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let valid = !rest.is_empty()
+        && !rest.starts_with('/')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+    valid.then_some(text)
+}
+
+fn url(text: &str, service: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err(format!("enter the {service}'s base URL"));
+    }
+    http_url(text)
+        .map(|u| u.trim_end_matches('/').to_owned())
+        .ok_or_else(|| format!("the {service} URL must start with http:// or https://"))
+}
+
+fn key(text: &str, service: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err(format!("enter the {service} key"));
+    }
+    // The key goes into an HTTP header, which only takes visible ASCII.
+    if text.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "the {service} key may hold only letters, digits and symbols (no spaces)"
+        ))
+    }
+}
+
+fn seconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
+    let min_s = seconds_text(min_ms);
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{what} must be a number of seconds, at least {min_s}"))?;
+    if !value.is_finite() || value * 1000.0 < min_ms as f64 {
+        return Err(format!("{what} must be at least {min_s} s"));
+    }
+    let ms = (value * 1000.0).round();
+    if ms > MAX_SECONDS_MS as f64 {
+        return Err(format!("{what} must be at most a day"));
+    }
+    // Finite, in min_ms..=MAX_SECONDS_MS, so the cast is exact enough and cannot wrap.
+    Ok(ms as u64)
+}
+
+fn whole(text: &str, min: u32, max: u32, what: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{what} must be a whole number from {min} to {max}")),
+    }
+}
+
+/// `1500` → `"1.5"`, `2000` → `"2"`.
+fn seconds_text(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        (ms / 1000).to_string()
+    } else {
+        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+        s.trim_end_matches('0').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Draft {
+        let mut s = Settings {
+            hotel_url: "http://127.0.0.1:8091/hotel/api".into(),
+            band_url: "https://example.org/band/api".into(),
+            ..Settings::default()
+        };
+        s.keys = Keys {
+            hotel: "a".repeat(64),
+            band: "b".repeat(64),
+        };
+        Draft::from_settings(&s)
+    }
+
+    fn refused(d: &Draft) -> Vec<Field> {
+        d.validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_form_round_trips() {
+        let d = good();
+        let s = d.validate().unwrap();
+        assert!(s.is_complete());
+        assert_eq!(Draft::from_settings(&s), d);
+        assert_eq!(s.config(7).delay, Millis(1000));
+        assert_eq!(s.config(7).seed, 7);
+    }
+
+    #[test]
+    fn trailing_slash_and_spaces_are_trimmed() {
+        let mut d = good();
+        d.text[Field::HotelUrl.index()] = "  http://h.example/api/ ".into();
+        assert_eq!(d.validate().unwrap().hotel_url, "http://h.example/api");
+    }
+
+    #[test]
+    fn delay_below_one_second_is_refused() {
+        for bad in ["0.5", "0", "-3", "abc", "", "NaN", "inf"] {
+            let mut d = good();
+            d.text[Field::Delay.index()] = bad.into();
+            assert_eq!(refused(&d), vec![Field::Delay], "{bad}");
+        }
+        let mut d = good();
+        d.text[Field::Delay.index()] = "1.25".into();
+        assert_eq!(d.validate().unwrap().delay_ms, 1250);
+    }
+
+    #[test]
+    fn window_must_be_within_1_to_200() {
+        for bad in ["0", "201", "abc", "-1", "1.5", ""] {
+            let mut d = good();
+            d.text[Field::Window.index()] = bad.into();
+            assert_eq!(refused(&d), vec![Field::Window], "{bad}");
+        }
+        let mut d = good();
+        d.text[Field::Window.index()] = "200".into();
+        assert_eq!(d.validate().unwrap().window, 200);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_and_messages_hold_no_key() {
+        let mut d = good();
+        d.text[Field::HotelUrl.index()] = "ftp://x".into();
+        d.text[Field::BandKey.index()] = "secret key with spaces".into();
+        d.text[Field::Proxy.index()] = "proxy".into();
+        d.text[Field::Retries.index()] = "0".into();
+        let errors = d.validate().unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::HotelUrl,
+                Field::BandKey,
+                Field::Proxy,
+                Field::Retries
+            ]
+        );
+        assert!(errors.iter().all(|(_, m)| !m.contains("secret")));
+    }
+
+    #[test]
+    fn debug_output_hides_keys() {
+        let s = good().validate().unwrap();
+        let shown = format!("{s:?} {:?}", good());
+        assert!(!shown.contains(&"a".repeat(64)), "{shown}");
+    }
+
+    #[test]
+    fn ini_fill_raises_the_delay_to_the_rule() {
+        let ini = ApiIni {
+            hotel_url: "https://c.example/hotel/api".into(),
+            hotel_key: "1".repeat(64),
+            band_url: "https://c.example/band/api".into(),
+            band_key: "2".repeat(64),
+            retries: Some(3),
+            delay_ms: Some(500),
+        };
+        let mut d = Draft::default();
+        d.fill_from_ini(&ini);
+        d.text[Field::Window.index()] = "20".into();
+        d.text[Field::Recheck.index()] = "5".into();
+        let s = d.validate().unwrap();
+        assert_eq!(s.delay_ms, 1000);
+        assert_eq!(s.retries, 3);
+        assert_eq!(s.keys.band, "2".repeat(64));
+    }
+
+    #[test]
+    fn seconds_text_is_short() {
+        assert_eq!(seconds_text(1000), "1");
+        assert_eq!(seconds_text(1500), "1.5");
+        assert_eq!(seconds_text(1250), "1.25");
+    }
+}

@@ -1,0 +1,90 @@
+//! Where settings live between visits: localStorage for the settings and the running flag,
+//! sessionStorage for the keys unless the user asked to remember them.
+//!
+//! Storage can be missing or full (private windows, quotas); every failure here degrades to
+//! "not stored" rather than an error, because the page still works for this visit.
+
+use serde::{Deserialize, Serialize};
+use web_sys::Storage;
+
+use crate::settings::{Keys, Settings};
+
+const SETTINGS: &str = "hotelband.settings";
+const KEYS: &str = "hotelband.keys";
+const RUNNING: &str = "hotelband.running";
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeys {
+    hotel: String,
+    band: String,
+}
+
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn session() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn read(store: Option<Storage>, key: &str) -> Option<String> {
+    store?.get_item(key).ok()?
+}
+
+fn write(store: Option<Storage>, key: &str, value: &str) {
+    if let Some(s) = store {
+        // A full or disabled storage only loses persistence, not the running page.
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn remove(store: Option<Storage>, key: &str) {
+    if let Some(s) = store {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// The saved settings, with keys from wherever they were kept; `None` on a first visit.
+/// A corrupt entry is treated as absent.
+pub(crate) fn load_settings() -> Option<Settings> {
+    let mut settings: Settings = serde_json::from_str(&read(local(), SETTINGS)?).ok()?;
+    let keys = read(session(), KEYS).or_else(|| read(local(), KEYS));
+    if let Some(k) = keys.and_then(|k| serde_json::from_str::<StoredKeys>(&k).ok()) {
+        settings.keys = Keys {
+            hotel: k.hotel,
+            band: k.band,
+        };
+    }
+    Some(settings)
+}
+
+/// Saves `settings`; the keys go to sessionStorage, or to localStorage when remembered (and
+/// are then removed from the other place so an unticked box really forgets them).
+pub(crate) fn save_settings(settings: &Settings) {
+    if let Ok(json) = serde_json::to_string(settings) {
+        write(local(), SETTINGS, &json);
+    }
+    let keys = StoredKeys {
+        hotel: settings.keys.hotel.clone(),
+        band: settings.keys.band.clone(),
+    };
+    let Ok(json) = serde_json::to_string(&keys) else {
+        return;
+    };
+    write(session(), KEYS, &json);
+    if settings.remember_keys {
+        write(local(), KEYS, &json);
+    } else {
+        remove(local(), KEYS);
+    }
+}
+
+/// Whether auto-pair was running when the page was last open.
+pub(crate) fn load_running() -> bool {
+    read(local(), RUNNING).as_deref() == Some("1")
+}
+
+/// Records whether auto-pair is running, so a reload resumes it.
+pub(crate) fn save_running(running: bool) {
+    write(local(), RUNNING, if running { "1" } else { "0" });
+}
