@@ -73,7 +73,7 @@ pub(crate) fn App() -> impl IntoView {
             form.status
                 .set("Enter the keys again: they were kept for the browser session only.".into());
         }
-        driver.configure(settings, storage::load_running());
+        driver.configure(settings);
     }
     watch_visibility(driver.clone());
     let ctx = Ctx {

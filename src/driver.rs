@@ -26,6 +26,11 @@ use crate::tab_lock::{LockState, TabLock};
 /// Rows kept in each log; older ones scroll away so a day-long run stays light.
 const LOG_CAP: usize = 200;
 
+/// A tab that starts driving (after a reload, or when the driving tab closed) does not know
+/// when the previous page last sent a request, except through storage; it waits the delay
+/// since then plus this margin for the network jitter of the last request in flight.
+const HANDOVER_MARGIN_MS: f64 = 300.0;
+
 /// One line of the activity log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LogLine {
@@ -84,10 +89,10 @@ struct Inner {
     settings: Option<Settings>,
     /// The one armed timer; replacing it cancels the previous one.
     timer: Option<Timeout>,
+    /// Defers the first commands of a new driving tab (see [`HANDOVER_MARGIN_MS`]).
+    takeover: Option<Timeout>,
     /// Whether this tab holds the driver lock.
     driving: bool,
-    /// Start auto-pair as soon as this tab may drive (saved running flag).
-    resume: bool,
     seq: u64,
 }
 
@@ -110,8 +115,8 @@ impl Driver {
                 generation: 0,
                 settings: None,
                 timer: None,
+                takeover: None,
                 driving: false,
-                resume: false,
                 seq: 0,
             })),
             lock: Rc::new(TabLock::default()),
@@ -122,7 +127,7 @@ impl Driver {
     /// Applies saved settings. A change of URLs or keys starts a fresh session (nothing it
     /// knew is true of the new account) and re-elects the driving tab; otherwise the new
     /// numbers apply to the running session and both services are re-read.
-    pub(crate) fn configure(&self, settings: Settings, resume: bool) {
+    pub(crate) fn configure(&self, settings: Settings) {
         let now = clock::now();
         let (fresh, complete, tag) = {
             let mut inner = self.inner.borrow_mut();
@@ -132,11 +137,15 @@ impl Driver {
                 .is_none_or(|old| !old.same_endpoints(&settings));
             let config = settings.config(clock::seed());
             if fresh {
+                if inner.session.view().auto != AutoState::Off {
+                    // The running flag was about the old account; do not carry it over.
+                    storage::save_running(false);
+                }
                 inner.session = Session::new(now, config);
                 inner.generation += 1;
                 inner.timer = None;
+                inner.takeover = None;
                 inner.driving = false;
-                inner.resume = resume;
             } else {
                 inner.session.set_config(now, config);
             }
@@ -171,6 +180,12 @@ impl Driver {
             } else {
                 self.lock.release();
                 self.board.lock.set(LockState::Waiting);
+                let board = self.board;
+                crate::tab_lock::peek(move |driving| {
+                    if driving && board.lock.get_untracked() == LockState::Waiting {
+                        board.lock.set(LockState::Follower);
+                    }
+                });
             }
         } else {
             self.refresh();
@@ -179,25 +194,50 @@ impl Driver {
     }
 
     fn set_driving(&self, driving: bool) {
-        let resume = {
+        if !driving {
             let mut inner = self.inner.borrow_mut();
-            inner.driving = driving;
-            if !driving {
-                inner.timer = None;
-            }
-            std::mem::take(&mut inner.resume)
+            inner.driving = false;
+            inner.timer = None;
+            inner.takeover = None;
+            return;
+        }
+        let delay_ms = {
+            let inner = self.inner.borrow();
+            inner.settings.as_ref().map_or(1000, |s| s.delay_ms)
         };
-        if driving {
-            self.board.notice.set(None);
-            self.log("this tab drives the account".to_owned());
-            self.refresh();
-            if resume {
-                self.log("resuming auto-pair from the saved running flag".to_owned());
-                self.start();
+        let wait = storage::load_last_sent().map_or(0.0, |last| {
+            last + delay_ms as f64 + HANDOVER_MARGIN_MS - js_sys::Date::now()
+        });
+        if wait <= 0.0 {
+            self.take_over();
+            return;
+        }
+        let weak = Rc::downgrade(&self.inner);
+        let (lock, board) = (Rc::clone(&self.lock), self.board);
+        // Bounded by delay + margin, far below u32::MAX ms.
+        let ms = wait.min(f64::from(u32::MAX)) as u32;
+        let timer = Timeout::new(ms, move || {
+            if let Some(inner) = weak.upgrade() {
+                Driver { inner, lock, board }.take_over();
             }
-        } else {
-            // Keep the wish to resume for when this tab takes over.
-            self.inner.borrow_mut().resume = resume || storage::load_running();
+        });
+        self.inner.borrow_mut().takeover = Some(timer);
+    }
+
+    /// This tab now drives: read both services, and resume auto-pair if the flag saved by
+    /// the last driving page (this one before a reload, or another tab) says it was running.
+    fn take_over(&self) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.driving = true;
+            inner.takeover = None;
+        }
+        self.board.notice.set(None);
+        self.log("this tab drives the account".to_owned());
+        self.refresh();
+        if storage::load_running() {
+            self.log("resuming auto-pair from the saved running flag".to_owned());
+            self.start();
         }
     }
 
@@ -366,6 +406,7 @@ impl Driver {
         };
         let path = request.op.path();
         let url = format!("{}{base}{path}", settings.proxy);
+        storage::save_last_sent(js_sys::Date::now());
         let me = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let started = clock::now();

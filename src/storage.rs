@@ -12,6 +12,7 @@ use crate::settings::{Keys, Settings};
 const SETTINGS: &str = "hotelband.settings";
 const KEYS: &str = "hotelband.keys";
 const RUNNING: &str = "hotelband.running";
+const LAST_SENT: &str = "hotelband.last-sent";
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
@@ -87,4 +88,15 @@ pub(crate) fn load_running() -> bool {
 /// Records whether auto-pair is running, so a reload resumes it.
 pub(crate) fn save_running(running: bool) {
     write(local(), RUNNING, if running { "1" } else { "0" });
+}
+
+/// Records when (`Date.now()`, ms) this page last sent a request to either service.
+pub(crate) fn save_last_sent(epoch_ms: f64) {
+    write(local(), LAST_SENT, &format!("{epoch_ms:.0}"));
+}
+
+/// When any page of this origin last sent a request, so a reloaded or taking-over tab
+/// keeps the one-request-per-second rule across the handover.
+pub(crate) fn load_last_sent() -> Option<f64> {
+    read(local(), LAST_SENT)?.parse().ok()
 }

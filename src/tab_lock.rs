@@ -57,7 +57,7 @@ impl TabLock {
             holder: Rc::clone(&self.holder),
             queued: Rc::clone(&self.queued),
             listener,
-            name: format!("hotelband-driver-{tag}"),
+            name: format!("{LOCK_PREFIX}{tag}"),
             locks,
             request,
         };
@@ -75,6 +75,40 @@ impl TabLock {
         }
     }
 }
+
+/// Without an account of its own (keys not entered in this tab: they are kept per tab unless
+/// remembered) a tab cannot take part in the election, but it can still tell the user that
+/// some tab of this browser is driving: `listener(true)` if any driver lock is held now.
+pub(crate) fn peek(listener: impl FnOnce(bool) + 'static) {
+    let Some((locks, _)) = lock_manager() else {
+        return;
+    };
+    let query = Reflect::get(&locks, &"query".into())
+        .ok()
+        .and_then(|q| q.dyn_into::<Function>().ok());
+    let Some(promise) = query
+        .and_then(|q| q.call0(&locks).ok())
+        .and_then(|p| p.dyn_into::<Promise>().ok())
+    else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(snapshot) = JsFuture::from(promise).await else {
+            return;
+        };
+        let held = Reflect::get(&snapshot, &"held".into()).unwrap_or(JsValue::UNDEFINED);
+        let driving = js_sys::Array::from(&held).iter().any(|lock| {
+            Reflect::get(&lock, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .is_some_and(|n| n.starts_with(LOCK_PREFIX))
+        });
+        listener(driving);
+    });
+}
+
+/// Every driver lock's name starts with this; the rest is the account tag.
+const LOCK_PREFIX: &str = "hotelband-driver-";
 
 /// `navigator.locks` and its `request` method, if this browser has them.
 fn lock_manager() -> Option<(JsValue, Function)> {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use hotelband_core::{AutoState, Config, Millis, Outcome, RequestId, Session};
+use hotelband_core::{AutoState, Config, Millis, Outcome, RequestId, Service, Session};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
@@ -58,7 +58,7 @@ pub async fn run(
     session.start(clock.now());
 
     // Outcomes come back on one channel so the session is only ever touched by this loop.
-    let (outcomes_tx, mut outcomes) = mpsc::unbounded_channel::<(RequestId, Outcome)>();
+    let (outcomes_tx, mut outcomes) = mpsc::unbounded_channel::<Done>();
     let mut in_flight = 0_usize;
     let mut stopping = false;
     loop {
@@ -69,11 +69,19 @@ pub async fn run(
             let client = client.clone();
             let endpoint = endpoints[request.service.index()].clone();
             let done = outcomes_tx.clone();
+            let decided = clock.elapsed();
             tokio::spawn(async move {
+                let started = clock.elapsed();
                 let timeout = Duration::from_millis(request.timeout.0);
                 let outcome = http::send(&client, &endpoint, request.op, timeout).await;
                 // The loop may have been abandoned already; then nobody needs the outcome.
-                let _ = done.send((request.id, outcome));
+                let _ = done.send(Done {
+                    id: request.id,
+                    service: request.service,
+                    decided,
+                    started,
+                    outcome,
+                });
             });
         }
         while let Some(event) = session.poll_event() {
@@ -88,9 +96,11 @@ pub async fn run(
         }
         let wake = session.poll_timeout().map(|when| clock.at(when));
         tokio::select! {
-            Some((id, outcome)) = outcomes.recv() => {
+            Some(done) = outcomes.recv() => {
                 in_flight -= 1;
-                session.handle_response(clock.now(), id, outcome);
+                // One request in flight per service, so replies come back in sending order.
+                trace.sent(done.service, done.started, done.started.saturating_sub(done.decided));
+                session.handle_response(clock.now(), done.id, done.outcome);
             }
             () = sleep_until_some(wake) => session.handle_timeout(clock.now()),
             () = sleep_until(stop_at), if !stopping => {
@@ -103,6 +113,15 @@ pub async fn run(
     }
     trace.ended_at = clock.elapsed();
     trace
+}
+
+/// A request's outcome, with when it was decided and when its task started sending.
+struct Done {
+    id: RequestId,
+    service: Service,
+    decided: Duration,
+    started: Duration,
+    outcome: Outcome,
 }
 
 /// Nothing queued or in flight at either service and the planner no longer working.

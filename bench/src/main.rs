@@ -34,6 +34,9 @@ struct Args {
     /// Runs in flight at once (each waits on the 1 s pacing most of the time).
     #[arg(long, default_value_t = 72)]
     jobs: usize,
+    /// Also write each run's figures and client log here, one file per run.
+    #[arg(long)]
+    dump: Option<PathBuf>,
     /// Competitors per service, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,10,30")]
     competitors: Vec<usize>,
@@ -85,6 +88,14 @@ async fn main() -> ExitCode {
     })
     .await;
     let wall = started.elapsed();
+    if let Some(dir) = &args.dump {
+        if let Err(error) = dump(dir, &results) {
+            eprintln!(
+                "hotelband-bench: cannot dump runs to {}: {error}",
+                dir.display()
+            );
+        }
+    }
 
     let mut chart_links = Vec::new();
     let mut chart_errors = Vec::new();
@@ -159,6 +170,39 @@ async fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// One file per run: its figures, then the client's timestamped log.
+fn dump(dir: &Path, results: &[RunResult]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for r in results {
+        let name = format!(
+            "{}-{}-{}-{}.log",
+            r.client,
+            r.scenario.fault.label().replace([' ', '%'], ""),
+            r.scenario.competitors,
+            r.scenario.seed
+        );
+        let mut text = format!(
+            "first pair {:?}, best achievable {:?}, time to best {:?}, final {:?}, orphans {}, \
+             extra {}, violations {}, requests {:?}, min send gap {:?}, max dispatch lag {:?}\n",
+            r.first_pair,
+            r.best_achievable,
+            r.time_to_best,
+            r.final_slot,
+            r.orphans,
+            r.extra_holds,
+            r.violations,
+            r.trace.requests,
+            r.trace.min_send_gap,
+            r.trace.max_dispatch_lag,
+        );
+        for (at, line) in &r.trace.log {
+            text.push_str(&format!("{:8.3} {line}\n", at.as_secs_f64()));
+        }
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
 }
 
 /// `chart` as the markdown file at `out` should link it: relative when both are relative to

@@ -176,6 +176,8 @@ impl Script<'_> {
         for attempt in 1..=self.config.retries {
             let endpoint = &self.endpoints[service.index()];
             self.trace.count_request(service);
+            let at = self.origin.elapsed();
+            self.trace.sent(service, at, Duration::ZERO);
             let outcome = http::send(self.client, endpoint, op, self.config.timeout).await;
             sleep(self.config.sleep).await;
             let retry = match outcome {

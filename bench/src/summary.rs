@@ -51,6 +51,10 @@ pub struct Summary {
     pub lost_replies: u64,
     /// Runs abandoned still busy after the grace period.
     pub unsettled: usize,
+    /// The shortest gap between two sends to one service, any run, as the client saw it.
+    pub min_send_gap: Option<Duration>,
+    /// The longest wait from deciding a request to its task starting, any run.
+    pub max_dispatch_lag: Duration,
 }
 
 impl Summary {
@@ -118,6 +122,12 @@ impl Summary {
             violations: runs.iter().map(|r| r.violations).sum(),
             lost_replies: runs.iter().map(|r| r.lost_replies).sum(),
             unsettled: runs.iter().filter(|r| !r.settled).count(),
+            min_send_gap: runs.iter().filter_map(|r| r.trace.min_send_gap).min(),
+            max_dispatch_lag: runs
+                .iter()
+                .map(|r| r.trace.max_dispatch_lag)
+                .max()
+                .unwrap_or_default(),
         }
     }
 }

@@ -7,7 +7,9 @@ use hotelband_core::{Service, Slot};
 /// The client's belief about its matched pair changed at `at` (time since the client started).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct PairChange {
+    /// Since the client started.
     pub at: Duration,
+    /// The pair it now believes it holds.
     pub pair: Option<Slot>,
 }
 
@@ -26,6 +28,13 @@ pub struct Trace {
     pub ended_at: Duration,
     /// False when it was still busy at the end of the grace period and was abandoned.
     pub settled: bool,
+    /// When the last request to each service left (as its sending task started).
+    last_sent: [Option<Duration>; 2],
+    /// The shortest gap between two requests leaving for the same service, as seen on the
+    /// client: a pacing violation at the server with no short gap here was made on the way.
+    pub min_send_gap: Option<Duration>,
+    /// The longest wait between the client deciding to send a request and its task starting.
+    pub max_dispatch_lag: Duration,
 }
 
 impl Trace {
@@ -37,10 +46,23 @@ impl Trace {
         }
     }
 
+    /// Counts one request to `service`.
     pub fn count_request(&mut self, service: Service) {
         self.requests[service.index()] += 1;
     }
 
+    /// Records that a request to `service` left at `at`, `lag` after it was decided.
+    pub fn sent(&mut self, service: Service, at: Duration, lag: Duration) {
+        let last = &mut self.last_sent[service.index()];
+        if let Some(previous) = *last {
+            let gap = at.saturating_sub(previous);
+            self.min_send_gap = Some(self.min_send_gap.map_or(gap, |min| min.min(gap)));
+        }
+        *last = Some(at);
+        self.max_dispatch_lag = self.max_dispatch_lag.max(lag);
+    }
+
+    /// Adds a line to the client's log.
     pub fn note(&mut self, at: Duration, line: impl Into<String>) {
         self.log.push((at, line.into()));
     }
@@ -69,6 +91,7 @@ impl Trace {
         self.pairs.last().and_then(|change| change.pair)
     }
 
+    /// Requests to both services.
     #[must_use]
     pub fn total_requests(&self) -> u32 {
         self.requests.iter().sum()

@@ -315,7 +315,10 @@ impl ApiError {
     pub const fn is_ambiguous_for_write(&self) -> bool {
         matches!(
             self,
-            ApiError::Server { .. } | ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+            ApiError::Server { .. }
+                | ApiError::Network(_)
+                | ApiError::Timeout
+                | ApiError::Decode(_)
         )
     }
 
@@ -445,10 +448,22 @@ mod tests {
         assert_eq!(" 7 ".parse::<Slot>(), Ok(slot(7)));
         assert_eq!("".parse::<Slot>(), Err(SlotError::Empty));
         assert_eq!("0".parse::<Slot>(), Err(SlotError::Zero));
-        assert!(matches!("abc".parse::<Slot>(), Err(SlotError::NotANumber(_))));
-        assert!(matches!("-1".parse::<Slot>(), Err(SlotError::NotANumber(_))));
-        assert!(matches!("+1".parse::<Slot>(), Err(SlotError::NotANumber(_))));
-        assert!(matches!("65536".parse::<Slot>(), Err(SlotError::TooLarge(_))));
+        assert!(matches!(
+            "abc".parse::<Slot>(),
+            Err(SlotError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "-1".parse::<Slot>(),
+            Err(SlotError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "+1".parse::<Slot>(),
+            Err(SlotError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "65536".parse::<Slot>(),
+            Err(SlotError::TooLarge(_))
+        ));
     }
 
     #[test]
@@ -473,7 +488,10 @@ mod tests {
             classify(Op::Available, &list),
             Ok(Reply::Slots(vec![slot(10), slot(15), slot(17)]))
         );
-        assert_eq!(classify(Op::Holds, &http(200, "OK", "[]")), Ok(Reply::Slots(vec![])));
+        assert_eq!(
+            classify(Op::Holds, &http(200, "OK", "[]")),
+            Ok(Reply::Slots(vec![]))
+        );
         assert_eq!(
             classify(Op::Reserve(slot(56)), &http(200, "OK", r#"{"id":"56"}"#)),
             Ok(Reply::Reserved(slot(56)))
@@ -519,7 +537,10 @@ mod tests {
                 message: "Bad Gateway".into()
             }
         );
-        let error = classify(Op::Available, &http(500, "Internal Server Error", "<p>x</p>"));
+        let error = classify(
+            Op::Available,
+            &http(500, "Internal Server Error", "<p>x</p>"),
+        );
         assert_eq!(
             error,
             Err(ApiError::Server {
@@ -557,7 +578,10 @@ mod tests {
 
     #[test]
     fn network_and_timeout() {
-        assert_eq!(classify(Op::Holds, &Outcome::Timeout), Err(ApiError::Timeout));
+        assert_eq!(
+            classify(Op::Holds, &Outcome::Timeout),
+            Err(ApiError::Timeout)
+        );
         assert_eq!(
             classify(Op::Holds, &Outcome::Network("connection refused".into())),
             Err(ApiError::Network("connection refused".into()))

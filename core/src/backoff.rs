@@ -34,7 +34,7 @@ mod tests {
     fn grows_then_caps() {
         let mut rng = Rng::new(1);
         let base = Millis(1000);
-        for attempt in 0..40 {
+        for attempt in 0..40_u32 {
             let cap = 1000 << attempt.saturating_sub(1).min(MAX_BACKOFF_EXPONENT);
             for _ in 0..50 {
                 assert!(backoff(attempt, base, &mut rng).0 <= cap);

@@ -68,6 +68,9 @@ pub(crate) struct Lane {
     /// False when a write's outcome is unknown or a refusal suggests our view is stale.
     pub(crate) holds_known: bool,
     pub(crate) holds_at: Option<Millis>,
+    /// A write ended ambiguously and its request may still reach the server late: the planner
+    /// reads the holds again at this time.
+    pub(crate) holds_due: Option<Millis>,
     /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
     pub(crate) uncertain: BTreeSet<Slot>,
     /// Set by a 401: nothing more is sent.
@@ -89,6 +92,7 @@ impl Lane {
             holds: Vec::new(),
             holds_known: false,
             holds_at: None,
+            holds_due: None,
             uncertain: BTreeSet::new(),
             stopped: None,
             cooldown: Millis::ZERO,
@@ -131,6 +135,16 @@ impl Lane {
         if let Ok(at) = self.free.binary_search(&slot) {
             self.free.remove(at);
         }
+    }
+
+    /// Writes queued or in flight: their effect on the holds is not known yet.
+    pub(crate) fn pending_writes(&self) -> impl Iterator<Item = Op> + '_ {
+        self.in_flight
+            .iter()
+            .map(|flight| &flight.job)
+            .chain(self.queue.iter())
+            .map(|job| job.op)
+            .filter(|op| op.is_write())
     }
 
     /// Operations queued or in flight, in order.

@@ -29,7 +29,9 @@ pub mod sim;
 mod text;
 pub mod time;
 
-pub use api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify};
+pub use api::{
+    ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
+};
 pub use ini::{ApiIni, IniError};
 pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View, describe};
 pub use time::Millis;

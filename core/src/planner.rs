@@ -3,7 +3,7 @@
 //! It is level-triggered: every decision is recomputed from the current knowledge (holds, free
 //! lists, the target) rather than from a script of steps, so a reload, a lost reply or a manual
 //! action in between cannot leave it in a stale step. The rules, in priority order, per service:
-//! 1. holds unknown → read them;
+//! 1. holds unknown, or due for a re-read after an ambiguous write → read them;
 //! 2. a hold outside the keep set (the matched pair `p`, and the target while one is being made)
 //!    → release it, the worst first — only once the other service's holds are known, so a hold
 //!    that might be half of a pair is never released on a guess;
@@ -96,21 +96,56 @@ impl Planner {
         self.next_scan = None;
     }
 
-    /// Slots that must not be released now.
-    pub(crate) fn keep(&self, lanes: &[Lane; 2]) -> Vec<Slot> {
+    /// Slots that must not be released when the holds are `hotel` and `band`.
+    fn keep_with(&self, hotel: &[Slot], band: &[Slot]) -> Vec<Slot> {
+        let matched = hotel.iter().copied().find(|slot| band.contains(slot));
         match self.mode {
             Mode::Cleanup { release_all: true } => Vec::new(),
-            Mode::Running => pair(lanes).into_iter().chain(self.target).collect(),
+            Mode::Running => matched.into_iter().chain(self.target).collect(),
             // Off and Done make no decisions; Cleanup keeps the best matched pair.
             Mode::Off | Mode::Done | Mode::Cleanup { release_all: false } => {
-                pair(lanes).into_iter().collect()
+                matched.into_iter().collect()
             }
         }
     }
 
+    /// Whether every hold is one the plan keeps, whatever the pending writes do (a stopped
+    /// service's holds are out of reach and do not count).
+    pub(crate) fn all_kept(&self, lanes: &[Lane; 2]) -> bool {
+        Service::ALL.iter().all(|&service| {
+            let lane = &lanes[service.index()];
+            lane.stopped.is_some()
+                || lane
+                    .holds
+                    .iter()
+                    .all(|slot| !self.releasable(service, *slot, lanes))
+        })
+    }
+
+    /// Whether our hold of `slot` at `service` (an idle lane) may be released: it is outside the
+    /// keep set under every outcome of the other service's pending writes, so a hold that might
+    /// be half of the pair is never released on a guess.
+    fn releasable(&self, service: Service, slot: Slot, lanes: &[Lane; 2]) -> bool {
+        let lane = &lanes[service.index()];
+        let other = &lanes[service.other().index()];
+        other_outcomes(other).iter().all(|other_holds| {
+            let keep = match service {
+                Service::Hotel => self.keep_with(&lane.holds, other_holds),
+                Service::Band => self.keep_with(other_holds, &lane.holds),
+            };
+            !keep.contains(&slot)
+        })
+    }
+
     /// The next operation the planner wants at `service`, assuming the lane is idle and allowed
     /// to send. Pure: it only reads.
-    pub(crate) fn next_op(&self, service: Service, lanes: &[Lane; 2], config: &Config) -> Option<Op> {
+    pub(crate) fn next_op(
+        &self,
+        now: Millis,
+        service: Service,
+        lanes: &[Lane; 2],
+        config: &Config,
+    ) -> Option<Op> {
         if matches!(self.mode, Mode::Off | Mode::Done) {
             return None;
         }
@@ -118,15 +153,19 @@ impl Planner {
         if lane.stopped.is_some() {
             return None;
         }
-        if !lane.holds_known {
+        if !lane.holds_known || lane.holds_due.is_some_and(|due| due <= now) {
             return Some(Op::Holds);
         }
         let other = &lanes[service.other().index()];
         let other_known = other.holds_known || other.stopped.is_some();
         let release_all = self.mode == Mode::Cleanup { release_all: true };
         if other_known || release_all {
-            let keep = self.keep(lanes);
-            if let Some(&worst) = lane.holds.iter().rev().find(|slot| !keep.contains(slot)) {
+            let worst = lane
+                .holds
+                .iter()
+                .rev()
+                .find(|slot| release_all || self.releasable(service, **slot, lanes));
+            if let Some(&worst) = worst {
                 return Some(Op::Cancel(worst));
             }
         }
@@ -205,7 +244,9 @@ impl Planner {
         let p = pair(lanes);
         if p != self.reported_pair {
             match (self.reported_pair, p) {
-                (Some(from), Some(to)) if to < from => events.push(EventKind::PairUpgraded { from, to }),
+                (Some(from), Some(to)) if to < from => {
+                    events.push(EventKind::PairUpgraded { from, to })
+                }
                 (_, Some(slot)) => events.push(EventKind::PairSecured { slot }),
                 (_, None) => {}
             }
@@ -218,14 +259,11 @@ impl Planner {
         match self.mode {
             Mode::Running => self.update_running(now, p, lanes, config, events),
             Mode::Cleanup { .. } => {
-                let keep = self.keep(lanes);
-                let clean = lanes.iter().all(|lane| {
+                let settled = lanes.iter().all(|lane| {
                     lane.stopped.is_some()
-                        || (lane.is_idle()
-                            && lane.holds_known
-                            && lane.holds.iter().all(|slot| keep.contains(slot)))
+                        || (lane.is_idle() && lane.holds_known && lane.holds_due.is_none())
                 });
-                if clean {
+                if settled && self.all_kept(lanes) {
                     self.mode = Mode::Off;
                     events.push(EventKind::Auto(AutoState::Off));
                 }
@@ -280,7 +318,9 @@ impl Planner {
         }
         let done = p.is_some_and(|p| p.get() == 1)
             && self.target.is_none()
-            && lanes.iter().all(|lane| lane.is_idle() && lane.holds.len() == 1);
+            && lanes
+                .iter()
+                .all(|lane| lane.is_idle() && lane.holds.len() == 1);
         if done {
             self.mode = Mode::Done;
             self.scan = None;
@@ -324,10 +364,46 @@ impl Planner {
 /// The largest window: the assignment's lists show at most 200 slots.
 pub(crate) const MAX_WINDOW: u16 = 200;
 
-/// The matched pair: the smallest slot held at both services.
+/// The matched pair: the smallest slot held at both services and not being released at either.
 pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
     let [hotel, band] = lanes;
-    hotel.holds.iter().copied().find(|&slot| band.holds(slot))
+    let releasing =
+        |lane: &Lane, slot: Slot| lane.pending_writes().any(|op| op == Op::Cancel(slot));
+    hotel
+        .holds
+        .iter()
+        .copied()
+        .find(|&slot| band.holds(slot) && !releasing(hotel, slot) && !releasing(band, slot))
+}
+
+/// The holds `lane` may end up with: as known, after each pending write alone, after all.
+fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
+    let apply = |holds: &mut Vec<Slot>, op: Op| match op {
+        Op::Reserve(slot) if !holds.contains(&slot) => holds.push(slot),
+        Op::Cancel(slot) => holds.retain(|held| *held != slot),
+        _ => {}
+    };
+    let mut outcomes = vec![lane.holds.clone()];
+    let mut all = lane.holds.clone();
+    for op in lane.pending_writes() {
+        let mut one = lane.holds.clone();
+        apply(&mut one, op);
+        apply(&mut all, op);
+        outcomes.push(one);
+    }
+    outcomes.push(all);
+    if !lane.holds_known {
+        // Unknown holds (e.g. a 401 came before the re-read): any slot written ambiguously
+        // there may be held.
+        let mut maybe = lane.holds.clone();
+        maybe.extend(lane.uncertain.iter().copied());
+        maybe.dedup();
+        outcomes.push(maybe);
+    }
+    for holds in &mut outcomes {
+        holds.sort_unstable();
+    }
+    outcomes
 }
 
 /// Whether `lane`'s free list was requested after `started`.

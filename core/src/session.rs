@@ -170,8 +170,12 @@ pub enum EventKind {
 impl fmt::Display for EventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EventKind::Reserved { service, slot } => write!(f, "Reserved slot {slot} at the {service}"),
-            EventKind::Released { service, slot } => write!(f, "Released slot {slot} at the {service}"),
+            EventKind::Reserved { service, slot } => {
+                write!(f, "Reserved slot {slot} at the {service}")
+            }
+            EventKind::Released { service, slot } => {
+                write!(f, "Released slot {slot} at the {service}")
+            }
             EventKind::PairSecured { slot } => {
                 write!(f, "Slot {slot} is now held at both the hotel and the band")
             }
@@ -209,7 +213,6 @@ pub fn describe(op: Op) -> String {
         Op::Cancel(slot) => format!("Releasing slot {slot}"),
     }
 }
-
 
 /// One user's session with both services: the pacers, the retry rules, the known state, manual
 /// actions and the auto-pair planner. No I/O: see the crate docs for the calling contract.
@@ -290,7 +293,8 @@ impl Session {
             }
             for op in [Op::Holds, Op::Available] {
                 if !lane.queue.iter().any(|job| job.op == op) {
-                    lane.queue.push_back(Job::new(op, Origin::Manual, 1, self.now));
+                    lane.queue
+                        .push_back(Job::new(op, Origin::Manual, 1, self.now));
                 }
             }
         }
@@ -315,7 +319,8 @@ impl Session {
             self.push_event(EventKind::Failed { service, op, error });
             return;
         }
-        lane.queue.push_back(Job::new(op, Origin::Manual, 1, self.now));
+        lane.queue
+            .push_back(Job::new(op, Origin::Manual, 1, self.now));
         self.update();
     }
 
@@ -369,10 +374,11 @@ impl Session {
     /// Feeds the outcome of a request handed out by [`Session::poll_request`].
     pub fn handle_response(&mut self, now: Millis, id: RequestId, outcome: Outcome) {
         self.advance(now);
-        let lane = self
-            .lanes
-            .iter_mut()
-            .find(|lane| lane.in_flight.as_ref().is_some_and(|flight| flight.id == id));
+        let lane = self.lanes.iter_mut().find(|lane| {
+            lane.in_flight
+                .as_ref()
+                .is_some_and(|flight| flight.id == id)
+        });
         // Unknown ids are replies the session already gave up on.
         if let Some(lane) = lane {
             let service = lane.service;
@@ -408,7 +414,10 @@ impl Session {
     /// When [`Session::handle_timeout`] should next be called.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Millis> {
-        let lanes = self.lanes.iter().filter_map(|lane| self.lane_deadline(lane));
+        let lanes = self
+            .lanes
+            .iter()
+            .filter_map(|lane| self.lane_deadline(lane));
         let scan = (self.planner.mode == Mode::Running
             && self.planner.target.is_none()
             && self.planner.scan.is_none())
@@ -488,9 +497,16 @@ impl Session {
         if let Some(job) = lane.queue.front() {
             return Some(paced.max(job.not_before));
         }
-        self.planner
-            .next_op(lane.service, &self.lanes, &self.config)
-            .map(|_| paced.max(lane.cooldown))
+        let active = matches!(self.planner.mode, Mode::Running | Mode::Cleanup { .. });
+        let wanted = self
+            .planner
+            .next_op(self.now, lane.service, &self.lanes, &self.config)
+            .map(|_| paced.max(lane.cooldown));
+        let due = lane
+            .holds_due
+            .filter(|_| active)
+            .map(|due| due.max(paced).max(lane.cooldown));
+        wanted.into_iter().chain(due).min()
     }
 
     fn try_send(&mut self, service: Service) -> Option<Request> {
@@ -507,7 +523,9 @@ impl Session {
             Some(_) => self.lanes[service.index()].queue.pop_front()?,
             None if lane.cooldown > now => return None,
             None => {
-                let op = self.planner.next_op(service, &self.lanes, &self.config)?;
+                let op = self
+                    .planner
+                    .next_op(now, service, &self.lanes, &self.config)?;
                 let attempt = self.planner.attempt(service, op);
                 Job::new(op, Origin::Planner, attempt, now)
             }
@@ -549,11 +567,19 @@ impl Session {
         match (job.op, reply) {
             (Op::Available, Reply::Slots(slots)) => {
                 // A hold of ours never shows as free, whatever a stale reply says.
-                lane.free = slots.into_iter().filter(|slot| !lane.holds(*slot)).collect();
+                lane.free = slots
+                    .into_iter()
+                    .filter(|slot| !lane.holds(*slot))
+                    .collect();
                 lane.free_at = Some(now);
                 lane.free_sent_at = Some(sent_at);
             }
             (Op::Holds, Reply::Slots(slots)) => {
+                if lane.holds_due.is_none_or(|due| sent_at >= due) {
+                    // Past the window in which a lost write could still land: all settled.
+                    lane.holds_due = None;
+                    lane.uncertain.clear();
+                }
                 for slot in &slots {
                     lane.mark_taken(*slot);
                 }
@@ -628,7 +654,12 @@ impl Session {
             error.is_transient()
         };
         if safe_to_repeat && may_retry {
-            let wait = retry_wait(job.attempt, self.config.delay, error.retry_after(), &mut self.rng);
+            let wait = retry_wait(
+                job.attempt,
+                self.config.delay,
+                error.retry_after(),
+                &mut self.rng,
+            );
             let retry = Job {
                 attempt: job.attempt + 1,
                 not_before: now.saturating_add(wait),
@@ -676,6 +707,8 @@ impl Session {
         let wait = backoff(job.attempt, self.config.delay, &mut self.rng);
         let lane = &mut self.lanes[service.index()];
         lane.holds_known = false;
+        // A request we gave up on may still reach the server: look again once that is unlikely.
+        lane.holds_due = Some(now.saturating_add(self.config.request_timeout));
         if let Op::Reserve(slot) | Op::Cancel(slot) = job.op {
             lane.uncertain.insert(slot);
         }

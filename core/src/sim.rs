@@ -439,7 +439,10 @@ impl Sim {
                     if self.config.crowd.active {
                         self.crowd_act(service);
                         let next = self.crowd_interval();
-                        self.schedule(self.now.saturating_add(next), Pending::CrowdTick { service });
+                        self.schedule(
+                            self.now.saturating_add(next),
+                            Pending::CrowdTick { service },
+                        );
                     }
                 }
                 Pending::Arrive {
@@ -512,11 +515,20 @@ impl Sim {
     fn process(&mut self, service: Service, op: Op, fate: Fate) -> Outcome {
         let html = self.rng.chance(self.config.faults.html_errors);
         if self.services[service.index()].revoked {
-            return error(401, "Unauthorized", "The API token was invalid or missing.", false);
+            return error(
+                401,
+                "Unauthorized",
+                "The API token was invalid or missing.",
+                false,
+            );
         }
         match fate {
-            Fate::Unavailable => return error(503, "Service Unavailable", "Service unavailable", html),
-            Fate::ServerError => return error(500, "Internal Server Error", "Internal error", html),
+            Fate::Unavailable => {
+                return error(503, "Service Unavailable", "Service unavailable", html);
+            }
+            Fate::ServerError => {
+                return error(500, "Internal Server Error", "Internal error", html);
+            }
             Fate::RateLimited => {
                 return Outcome::Http {
                     status: 429,
@@ -727,8 +739,10 @@ impl World {
         } else {
             self.steps_at_now += 1;
             if self.steps_at_now > LIVELOCK_STEPS {
-                self.violations
-                    .push(format!("{}: livelock, no progress at one instant", self.now));
+                self.violations.push(format!(
+                    "{}: livelock, no progress at one instant",
+                    self.now
+                ));
                 self.now = self.now.saturating_add(Millis(1));
             }
         }
@@ -761,7 +775,9 @@ impl World {
     #[must_use]
     pub fn is_quiet(&self) -> bool {
         let view = self.session.view();
-        view.services.iter().all(|service| service.pending.is_empty())
+        view.services
+            .iter()
+            .all(|service| service.pending.is_empty())
             && !self.sim.has_traffic()
             && !matches!(view.auto, crate::AutoState::Releasing)
             && view.target.is_none()

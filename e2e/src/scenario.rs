@@ -22,6 +22,9 @@ const USER_TOKEN: &str = "a11ce0000000000000000000000000000000000000000000000000
 /// A second, competing user for scenarios that need one.
 pub const RIVAL: &str = "bob";
 const RIVAL_TOKEN: &str = "b0b0000000000000000000000000000000000000000000000000000000000b0b";
+/// The user the emulator's `/demo` hands out, for the "use the local emulator" preset.
+pub const DEMO: &str = "demo";
+const DEMO_TOKEN: &str = "de30000000000000000000000000000000000000000000000000000000000de3";
 const ADMIN_TOKEN: &str = "ad00000000000000000000000000000000000000000000000000000000000ad0";
 
 /// Console errors every scenario tolerates: the browser's own line for an API reply with an
@@ -37,7 +40,7 @@ pub struct Setup {
 
 impl Setup {
     /// A scenario named `name` (its artifact directory) on an emulator with users
-    /// [`USER`] and [`RIVAL`], no faults, no crowd and the real 1 s pacing rule.
+    /// [`USER`], [`RIVAL`] and [`DEMO`], no faults, no crowd and the real 1 s pacing rule.
     #[must_use]
     pub fn new(name: &str) -> Self {
         let config = Config {
@@ -49,6 +52,10 @@ impl Setup {
                 User {
                     name: RIVAL.to_string(),
                     token: RIVAL_TOKEN.to_string(),
+                },
+                User {
+                    name: DEMO.to_string(),
+                    token: DEMO_TOKEN.to_string(),
                 },
             ],
             admin_token: ADMIN_TOKEN.to_string(),

@@ -132,7 +132,6 @@ impl Member {
                 let (slot, _) = holds.swap_remove(pos);
                 // Refused only if an admin reset freed it meanwhile; either way it is gone.
                 let _ = world.release(self.service, self.user, slot, Reply::Ok, at_ms);
-                last_op = Some(now);
             } else if holds.len() < max_holds && now >= next_reserve {
                 let svc = &world.services[index];
                 let top = if window == 0 {
@@ -149,10 +148,12 @@ impl Member {
                     {
                         holds.push((pick, now + self.draw(hold_ms)));
                     }
-                    last_op = Some(now);
                 }
                 next_reserve = now + self.draw(think_ms);
             }
+            // Every wake-up counts as a move for pacing, so a member with nothing to do (all
+            // slots of its window taken, zero think time) still cannot spin.
+            last_op = Some(now);
         }
     }
 

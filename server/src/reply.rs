@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 
 /// 400.
 pub(crate) const BAD_REQUEST: &str = "Bad request.";
@@ -38,11 +39,12 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// A 200 with a JSON body.
-pub(crate) fn ok_json(body: String) -> Response {
-    json_with_status(StatusCode::OK, body)
+pub(crate) fn ok_json(body: impl Into<Bytes>) -> Response {
+    json_with_status(StatusCode::OK, body.into())
 }
 
-fn json_with_status(status: StatusCode, body: String) -> Response {
+fn json_with_status(status: StatusCode, body: impl Into<Bytes>) -> Response {
+    let body: Bytes = body.into();
     (
         status,
         [(

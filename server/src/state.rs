@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use serde::Serialize;
 
 use crate::config::{Config, Crowd, Faults, Pacing};
@@ -115,6 +116,9 @@ pub(crate) struct ServiceState {
     pub(crate) crowd: Crowd,
     /// The fault dice; reset to its seed stream by `/admin/reset`.
     pub(crate) rng: Rng,
+    /// The free list's JSON until the next change: reads far outnumber writes, and the list
+    /// is the same for every caller (own holds are never free).
+    free_cache: Option<Bytes>,
 }
 
 impl ServiceState {
@@ -129,6 +133,7 @@ impl ServiceState {
             faults: config.faults[i].clone(),
             crowd: config.crowd[i].clone(),
             rng: fault_rng(config.seed, service),
+            free_cache: None,
         }
     }
 
@@ -153,15 +158,10 @@ impl ServiceState {
 
     /// Free slots, ascending, as the wire's JSON array (`[{"id":"1"},…]`); a caller's own holds
     /// are never free, so they are excluded by construction.
-    pub(crate) fn free_json(&self) -> String {
-        let mut out = String::with_capacity(2 + self.holders.len() * 12);
-        out.push('[');
-        for (i, holder) in self.holders.iter().enumerate() {
-            if holder.is_none() {
-                push_id(&mut out, i + 1);
-            }
-        }
-        finish_list(out)
+    pub(crate) fn free_json(&mut self) -> Bytes {
+        self.free_cache
+            .get_or_insert_with(|| Bytes::from(free_list(&self.holders)))
+            .clone()
     }
 
     /// `user`'s holds as the wire's JSON array.
@@ -195,6 +195,7 @@ impl ServiceState {
             return Err(Refusal::AtLimit);
         }
         *cell = Some(user);
+        self.free_cache = None;
         let at = holds.partition_point(|&s| s < slot);
         holds.insert(at, slot);
         Ok(())
@@ -210,6 +211,7 @@ impl ServiceState {
             return Err(Refusal::NotAvailable);
         }
         *cell = None;
+        self.free_cache = None;
         if let Some(holds) = self.holds.get_mut(user.index()) {
             holds.retain(|&s| s != slot);
         }
@@ -236,6 +238,7 @@ impl ServiceState {
     /// Forgets holds, counters and pacing clocks; rewinds the fault dice.
     fn reset(&mut self, seed: u64, service: Service) {
         self.holders.iter_mut().for_each(|h| *h = None);
+        self.free_cache = None;
         self.holds.clear();
         self.last_arrival.clear();
         self.violations.clear();
@@ -246,6 +249,18 @@ impl ServiceState {
 
 fn fault_rng(seed: u64, service: Service) -> Rng {
     Rng::for_stream(seed, service.index() as u64)
+}
+
+/// The JSON of the free slots among `holders`.
+fn free_list(holders: &[Option<UserId>]) -> String {
+    let mut out = String::with_capacity(2 + holders.len() * 12);
+    out.push('[');
+    for (i, holder) in holders.iter().enumerate() {
+        if holder.is_none() {
+            push_id(&mut out, i + 1);
+        }
+    }
+    finish_list(out)
 }
 
 fn push_id(out: &mut String, id: usize) {
@@ -387,16 +402,22 @@ mod tests {
         assert_eq!(w.reserve(h, a, 2, Reply::Ok, 0), Err(Refusal::AtLimit));
         // The other service is independent.
         assert_eq!(w.reserve(Service::Band, a, 3, Reply::Ok, 0), Ok(()));
-        let s = &w.services[0];
+        let s = &mut w.services[0];
         assert_eq!(s.holds_of(a), &[1, 3]);
         assert_eq!(s.holds_json(a), r#"[{"id":"1"},{"id":"3"}]"#);
         assert_eq!(s.free_json(), r#"[{"id":"2"},{"id":"4"},{"id":"5"}]"#);
+        // The cached list follows changes.
+        assert_eq!(w.release(h, a, 1, Reply::Ok, 0), Ok(()));
+        assert_eq!(
+            w.services[0].free_json(),
+            r#"[{"id":"1"},{"id":"2"},{"id":"4"},{"id":"5"}]"#
+        );
         assert_eq!(w.release(h, b, 3, Reply::Ok, 0), Err(Refusal::NotAvailable));
         assert_eq!(w.release(h, a, 2, Reply::Ok, 0), Err(Refusal::NotAvailable));
         assert_eq!(w.release(h, a, 3, Reply::Lost, 0), Ok(()));
         assert_eq!(w.services[0].holder(3), None);
         assert_eq!(w.services[0].holds_json(b), "[]");
-        assert_eq!(w.history.len(), 4);
+        assert_eq!(w.history.len(), 5);
         w.reset();
         assert_eq!(w.history.len(), 0);
         assert_eq!(w.services[0].held().count(), 0);

@@ -8,10 +8,18 @@ use crate::app::ctx;
 #[component]
 pub(crate) fn ActivityLog() -> impl IntoView {
     let board = ctx().board;
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Newest last, so keep the newest in sight as lines arrive.
+    Effect::new(move |_| {
+        board.activity.track();
+        if let Some(ol) = list.get() {
+            ol.set_scroll_top(ol.scroll_height());
+        }
+    });
     view! {
         <section class="panel log" aria-labelledby="activity-title">
             <h2 id="activity-title">"Activity"</h2>
-            <ol id="activity-log" class="scroll">
+            <ol id="activity-log" class="scroll" node_ref=list>
                 <For each=move || board.activity.get() key=|line| line.seq let:line>
                     <li>
                         <time>{line.time}</time>

@@ -9,10 +9,18 @@ use crate::driver::RequestRow;
 #[component]
 pub(crate) fn RequestLog() -> impl IntoView {
     let board = ctx().board;
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // Newest last, so keep the newest in sight as rows arrive.
+    Effect::new(move |_| {
+        board.requests.track();
+        if let Some(div) = scroller.get() {
+            div.set_scroll_top(div.scroll_height());
+        }
+    });
     view! {
         <section class="panel log" aria-labelledby="requests-title">
             <h2 id="requests-title">"Requests"</h2>
-            <div class="scroll">
+            <div class="scroll" node_ref=scroller>
                 <table>
                     <thead>
                         <tr>

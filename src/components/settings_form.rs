@@ -57,7 +57,7 @@ impl Form {
                 storage::save_settings(&settings);
                 self.errors.set(Vec::new());
                 self.status.set("Saved".to_owned());
-                driver.configure(settings, false);
+                driver.configure(settings);
                 true
             }
             Err(errors) => {

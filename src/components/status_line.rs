@@ -34,6 +34,9 @@ pub(crate) fn StatusLine() -> impl IntoView {
                 Some(slot) => format!("pair: slot {slot} at both"),
                 None => "no pair held".to_owned(),
             });
+            if let Some(slot) = v.target.filter(|t| Some(*t) != v.pair) {
+                parts.push(format!("reserving slot {slot} at both"));
+            }
             if let Some(at) = v.next_recheck {
                 parts.push(format!("next recheck {}", clock::wall(at)));
             }

@@ -44,9 +44,9 @@ impl Invariants {
             }
             let view = world.session.view();
             if view.services[service.index()].holds.len() > 2 {
-                world
-                    .violations
-                    .push(format!("{now}: the view shows more than 2 holds at the {service}"));
+                world.violations.push(format!(
+                    "{now}: the view shows more than 2 holds at the {service}"
+                ));
             }
         }
         for applied in world.sim.take_applied() {
@@ -73,7 +73,10 @@ pub fn settle(world: &mut World, invariants: &Invariants) {
     world.sim.set_faults(Faults::default());
     world.sim.freeze_crowd();
     let recheck = world.session.config().recheck;
-    let end = world.now.saturating_add(Millis(30_000)).saturating_add(recheck);
+    let end = world
+        .now
+        .saturating_add(Millis(30_000))
+        .saturating_add(recheck);
     world.run_until(end, |w| invariants.check(w));
     let give_up = world.now.saturating_add(Millis(120_000));
     while !world.is_quiet() && world.now < give_up {
@@ -107,14 +110,15 @@ pub fn expect_no_orphan(world: &mut World) {
     let hotel = world.sim.holds(Service::Hotel, US);
     let band = world.sim.holds(Service::Band, US);
     if hotel != band || hotel.len() > 1 {
-        world
-            .violations
-            .push(format!("orphans at quiescence: hotel {hotel:?}, band {band:?}"));
+        world.violations.push(format!(
+            "orphans at quiescence: hotel {hotel:?}, band {band:?}"
+        ));
     }
     if world.session.view().auto != AutoState::Off {
-        world
-            .violations
-            .push(format!("auto is {:?} after stopping", world.session.view().auto));
+        world.violations.push(format!(
+            "auto is {:?} after stopping",
+            world.session.view().auto
+        ));
     }
 }
 

@@ -1,6 +1,6 @@
 //! Settings: a wrong key, api.ini import, and what bad input leaves intact.
 
-use hotelband_e2e::{Service, Setup};
+use hotelband_e2e::{DEMO, Service, Setup};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::Result<()> {
@@ -69,6 +69,24 @@ async fn a_refused_delay_is_explained_and_nothing_is_lost() -> anyhow::Result<()
             s.page.screenshot(&s.artifacts, "refused").await?;
             // The saved settings still work: the tables load.
             s.page.wait_free_slots(20).await
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_local_emulator_preset_signs_in_as_the_demo_user() -> anyhow::Result<()> {
+    Setup::new("use-emulator")
+        .run(async |s| {
+            s.page.open(&s.url()).await?;
+            s.page.click("use-emulator").await?;
+            s.page.wait_free_slots(20).await?;
+            let base = s.emulator.url();
+            assert_eq!(s.page.value("hotel-url").await?, format!("{base}/hotel/api"));
+            assert_eq!(s.page.value("band-url").await?, format!("{base}/band/api"));
+            s.page.click_slot(Service::Band, 7).await?;
+            s.page.wait_slot(Service::Band, 7, "mine").await?;
+            assert_eq!(s.admin.state().await?.band.held_by(DEMO), [7]);
+            Ok(())
         })
         .await
 }

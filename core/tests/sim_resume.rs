@@ -1,0 +1,45 @@
+//! Scenario: the page reloads while holds exist (a matched pair, or half a pair, or two stray
+//! holds). The planner adopts them: an adopted pair is never released before a better one is
+//! held, strays are released, and the run ends with the best common pair.
+
+mod common;
+
+use common::{Invariants, core_config, expect_best_pair, report, seeds, settle};
+use hotelband_core::sim::{SimConfig, US, World};
+use hotelband_core::{Millis, Service, Slot};
+
+fn slot(n: u16) -> Slot {
+    Slot::new(n).expect("non-zero")
+}
+
+fn resume(seed: u64) -> Vec<String> {
+    let mut world = World::new(SimConfig::hostile(seed), core_config(seed));
+    // Before the reload: a pair at 12 (or 25, outside the window), strays elsewhere.
+    let pair = if seed % 2 == 0 { slot(12) } else { slot(25) };
+    for service in Service::ALL {
+        world.sim.set_holder(service, pair, Some(US));
+    }
+    let stray = slot(3 + u16::try_from(seed % 8).unwrap_or(0));
+    let stray_at = if seed % 3 == 0 {
+        Service::Hotel
+    } else {
+        Service::Band
+    };
+    world.sim.set_holder(stray_at, stray, Some(US));
+    world.session.start(world.now);
+    world.drain();
+    let invariants = Invariants::default();
+    world.run_until(Millis(45_000), |w| invariants.check(w));
+    settle(&mut world, &invariants);
+    expect_best_pair(&mut world);
+    world.violations
+}
+
+#[test]
+fn holds_from_before_a_reload_are_adopted() {
+    let failures: Vec<_> = seeds(400)
+        .map(|seed| (seed, resume(seed)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report("resume", &failures);
+}
