@@ -29,11 +29,16 @@ fn colour(client: ClientKind) -> RGBColor {
     }
 }
 
+/// The colour of the reference bars (best achievable slot).
+const REFERENCE: RGBColor = RGBColor(150, 150, 150);
+
+/// A series of bars: its legend, its colour, and per cell (bar height, whisker top).
+type Series = (String, RGBColor, Vec<Option<(f64, f64)>>);
+
 /// One bar group per cell, one bar per client.
 struct Bars {
     labels: Vec<String>,
-    /// Per client: (client, per cell: (bar height, whisker top)).
-    series: Vec<(ClientKind, Vec<Option<(f64, f64)>>)>,
+    series: Vec<Series>,
 }
 
 impl Bars {
@@ -57,16 +62,35 @@ impl Bars {
                         pick(&Summary::of(results, fault, competitors, client))
                     })
                     .collect();
-                (client, values)
+                (client.label().to_owned(), colour(client), values)
             })
             .collect();
         Bars { labels, series }
     }
 
+    /// Adds a series from the summaries of `client`'s runs.
+    fn with(
+        mut self,
+        plan: &Plan,
+        results: &[RunResult],
+        label: &str,
+        client: ClientKind,
+        pick: fn(&Summary) -> Option<(f64, f64)>,
+    ) -> Self {
+        let values = plan
+            .faults
+            .iter()
+            .flat_map(|&f| plan.competitors.iter().map(move |&c| (f, c)))
+            .map(|(fault, competitors)| pick(&Summary::of(results, fault, competitors, client)))
+            .collect();
+        self.series.push((label.to_owned(), REFERENCE, values));
+        self
+    }
+
     fn top(&self) -> f64 {
         self.series
             .iter()
-            .flat_map(|(_, values)| values.iter().flatten())
+            .flat_map(|(_, _, values)| values.iter().flatten())
             .map(|&(bar, whisker)| bar.max(whisker))
             .fold(0.0, f64::max)
     }
@@ -91,10 +115,17 @@ pub fn final_slot(plan: &Plan, results: &[RunResult], path: &Path) -> Result<(),
     let bars = Bars::from(plan, results, |s| {
         s.final_slot
             .map(|(median, _, worst)| (median, f64::from(worst)))
-    });
+    })
+    .with(
+        plan,
+        results,
+        "achievable (ours' runs)",
+        ClientKind::Ours,
+        |s| s.achievable_slot.map(|median| (median, median)),
+    );
     draw(
         path,
-        "Final slot (bar: median, whisker: worst run; lower is better) - faults / competitors",
+        "Final slot (bar: median, whisker: worst run; grey: best achievable, median; lower is better) - faults / competitors",
         &bars,
         (bars.top() * 1.15).max(2.0),
         None,
@@ -143,8 +174,8 @@ fn draw(
     let clients = bars.series.len().max(1) as f64;
     let group = 0.8;
     let width = group / clients;
-    for (k, (client, values)) in bars.series.iter().enumerate() {
-        let style = colour(*client);
+    for (k, (label, style, values)) in bars.series.iter().enumerate() {
+        let style = *style;
         let left = |cell: usize| cell as f64 - group / 2.0 + k as f64 * width;
         chart
             .draw_series(values.iter().enumerate().filter_map(|(cell, value)| {
@@ -154,7 +185,7 @@ fn draw(
                 Some(Rectangle::new([(x0, 0.0), (x1, bar)], style.filled()))
             }))
             .map_err(|e| fail(e.to_string()))?
-            .label(client.label())
+            .label(label.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], style.filled()));
         chart
             .draw_series(values.iter().enumerate().filter_map(|(cell, value)| {

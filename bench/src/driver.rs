@@ -66,6 +66,13 @@ pub async fn run(
         while let Some(request) = session.poll_request(now) {
             in_flight += 1;
             trace.count_request(request.service);
+            trace.note(
+                clock.elapsed(),
+                format!(
+                    "-> {} {:?} (try {})",
+                    request.service, request.op, request.attempt
+                ),
+            );
             let client = client.clone();
             let endpoint = endpoints[request.service.index()].clone();
             let done = outcomes_tx.clone();
@@ -100,6 +107,7 @@ pub async fn run(
                 in_flight -= 1;
                 // One request in flight per service, so replies come back in sending order.
                 trace.sent(done.service, done.started, done.started.saturating_sub(done.decided));
+                trace.note(clock.elapsed(), format!("<- {} {}", done.service, brief(&done.outcome)));
                 session.handle_response(clock.now(), done.id, done.outcome);
             }
             () = sleep_until_some(wake) => session.handle_timeout(clock.now()),
@@ -131,6 +139,15 @@ fn is_quiet(session: &Session) -> bool {
         .iter()
         .all(|service| service.pending.is_empty())
         && !matches!(view.auto, AutoState::Running | AutoState::Releasing)
+}
+
+/// The status or the failure, for the run's log.
+fn brief(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Http { status, .. } => format!("HTTP {status}"),
+        Outcome::Network(reason) => reason.clone(),
+        Outcome::Timeout => "timed out".to_owned(),
+    }
 }
 
 async fn sleep_until_some(when: Option<Instant>) {

@@ -33,6 +33,18 @@ pub fn describe() -> String {
     )
 }
 
+/// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or `?` where unknown.
+#[must_use]
+pub fn load() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    if fields.len() == 3 {
+        fields.join(" / ")
+    } else {
+        "?".to_owned()
+    }
+}
+
 /// Now, UTC, as `YYYY-MM-DD HH:MM UTC`.
 #[must_use]
 pub fn now_utc() -> String {

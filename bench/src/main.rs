@@ -57,6 +57,7 @@ async fn main() -> ExitCode {
         jobs: args.jobs,
     };
     let date = machine::now_utc();
+    let load_before = machine::load();
     let started = Instant::now();
     eprintln!(
         "hotelband-bench: {} runs, {} at a time, {} s each",
@@ -136,6 +137,7 @@ async fn main() -> ExitCode {
         machine: machine::describe(),
         date,
         wall_secs: wall.as_secs_f64(),
+        load: (load_before, machine::load()),
         failures: failures
             .iter()
             .map(|f| {

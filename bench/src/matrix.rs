@@ -2,12 +2,17 @@
 //! so runs overlap freely up to `jobs` at a time, each on its own emulator.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Mutex, Semaphore};
 use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep_until};
 
 use crate::run::{self, RunError, RunResult};
 use crate::scenario::{ClientKind, FaultPreset, Scenario, Settings};
+
+/// Least time between the starts of two runs.
+const LAUNCH_SPACING: Duration = Duration::from_millis(200);
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -69,14 +74,24 @@ pub async fn run_all(
     let permits = Arc::new(Semaphore::new(plan.jobs.max(1)));
     let runs = plan.runs();
     let total = runs.len();
+    let launches = Arc::new(Mutex::new(Instant::now()));
     let mut tasks = JoinSet::new();
     for (client, scenario) in runs {
         let http = http.clone();
         let permits = Arc::clone(&permits);
+        let launches = Arc::clone(&launches);
         let settings = plan.settings.clone();
         tasks.spawn(async move {
             // The semaphore is never closed, so acquiring only waits.
             let _permit = permits.acquire_owned().await;
+            // Launches are spaced: started all at once, dozens of emulators and clients would
+            // make their first requests in one burst, and the arrival jitter of that burst
+            // alone would look like pacing violations.
+            {
+                let mut next = launches.lock().await;
+                sleep_until(*next).await;
+                *next = Instant::now() + LAUNCH_SPACING;
+            }
             run::run(&http, client, scenario, &settings)
                 .await
                 .map_err(|error| Failed {

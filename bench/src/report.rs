@@ -20,6 +20,8 @@ pub struct Context {
     pub machine: String,
     /// When the run started (UTC, RFC 3339-ish).
     pub date: String,
+    /// Load averages (1 / 5 / 15 min) before and after the run: the machine is shared.
+    pub load: (String, String),
     /// Wall-clock time of the whole matrix, seconds.
     pub wall_secs: f64,
     /// Runs that produced no figures, one line each.
@@ -51,7 +53,8 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
     let _ = writeln!(
         w,
         "- Run: {date}, {runs} runs ({seeds} seeds x {cells} cells x {clients} clients), {jobs} at \
-         a time, {wall:.0} s wall clock",
+         a time, {wall:.0} s wall clock; load average (1 / 5 / 15 min) {before} before, \
+         {after} after",
         date = context.date,
         runs = results.len(),
         seeds = plan.seeds.len(),
@@ -59,6 +62,8 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         clients = plan.clients.len(),
         jobs = plan.jobs,
         wall = context.wall_secs,
+        before = context.load.0,
+        after = context.load.1,
     );
     let _ = writeln!(
         w,
@@ -267,40 +272,41 @@ fn targets(
         .filter(|r| r.client == ClientKind::Ours)
         .collect();
     let mut lines = Vec::new();
+    // The time targets isolate the faults: they are judged without competitors (a crowd
+    // taking the chosen slot first costs a re-read that no client can avoid); the cells with
+    // competitors are listed alongside for the record.
     for (fault, limit) in [(FaultPreset::None, 1.1), (FaultPreset::Unavailable20, 2.0)] {
         let cells: Vec<&Summary> = summaries
             .iter()
             .filter(|s| s.client == ClientKind::Ours && s.fault == fault)
             .collect();
-        if cells.is_empty() {
+        let Some(judged) = cells.iter().find(|s| s.competitors == 0) else {
             continue;
-        }
-        let detail: Vec<String> = cells
+        };
+        let ratios = |s: &Summary| match s.first_pair {
+            Some((m, p)) => format!("median {:.2}, p95 {:.2}", m / bound, p / bound),
+            None => "never paired".to_owned(),
+        };
+        let others: Vec<String> = cells
             .iter()
-            .map(|s| match s.first_pair {
-                Some((m, p)) => format!(
-                    "{} competitors: median {:.2}, p95 {:.2}",
-                    s.competitors,
-                    m / bound,
-                    p / bound
-                ),
-                None => format!("{} competitors: never paired", s.competitors),
-            })
+            .filter(|s| s.competitors != 0)
+            .map(|s| format!("{} competitors: {}", s.competitors, ratios(s)))
             .collect();
-        let met_median = cells
-            .iter()
-            .all(|s| s.first_pair.is_some_and(|(m, _)| m / bound <= limit));
-        let met_p95 = cells
-            .iter()
-            .all(|s| s.first_pair.is_some_and(|(_, p)| p / bound <= limit));
-        let verdict = match (met_median, met_p95) {
-            (true, true) => "**met** (median and p95)",
-            (true, false) => "**met on the median, missed on the p95**",
+        let verdict = match judged.first_pair {
+            Some((m, p)) if p / bound <= limit && m / bound <= limit => "**met** (median and p95)",
+            Some((m, _)) if m / bound <= limit => "**met on the median, missed on the p95**",
             _ => "**missed**",
         };
+        let quiet = if fault == FaultPreset::None {
+            "quiet (no faults"
+        } else {
+            "with 503 at 20% (no other fault"
+        };
         lines.push(format!(
-            "Time to first pair ≤ {limit} x bound with faults {fault}: {verdict} — ratios {}.",
-            detail.join("; ")
+            "Time to first pair ≤ {limit} x bound {quiet}, no competitors): {verdict} — ratios \
+             {}. With competitors: {}.",
+            ratios(judged),
+            others.join("; ")
         ));
     }
     let orphans: usize = ours.iter().map(|r| r.orphans).sum();

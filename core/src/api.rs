@@ -513,7 +513,8 @@ mod tests {
     #[test]
     fn classifies_errors_by_status_with_the_best_message() {
         let json = |code: u16, msg: &str| format!(r#"{{"code":{code},"message":"{msg}"}}"#);
-        let cases: [(u16, fn(&ApiError) -> bool); 7] = [
+        type Is = fn(&ApiError) -> bool;
+        let cases: [(u16, Is); 7] = [
             (400, |e| matches!(e, ApiError::BadRequest(_))),
             (401, |e| matches!(e, ApiError::InvalidToken(_))),
             (403, |e| matches!(e, ApiError::BadSlot(_))),

@@ -7,6 +7,13 @@ use crate::api::{ApiError, Op, RequestId, Service, Slot};
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
+/// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
+const PENALTY_STEP_DIVISOR: u64 = 4;
+/// Each other reply gives back `delay / 50`: slow enough that 429s stay rare (one in ~12).
+const PENALTY_DECAY_DIVISOR: u64 = 50;
+/// The learnt spacing never exceeds 5 × `delay` in total.
+const MAX_PENALTY_FACTOR: u64 = 4;
+
 /// Who asked for a job: the planner's jobs are dropped when it stops, the user's are not.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Origin {
@@ -25,6 +32,8 @@ pub(crate) struct Job {
     pub(crate) attempt: u32,
     /// Not sent before this time (backoff, `Retry-After`).
     pub(crate) not_before: Millis,
+    /// When the operation was first queued: retries stop at the overall deadline.
+    pub(crate) created: Millis,
     /// Set on a holds read that checks whether a manual write with an ambiguous outcome took
     /// effect: the write, its attempt, and the error that made it ambiguous.
     pub(crate) verify: Option<(Op, u32, ApiError)>,
@@ -37,6 +46,7 @@ impl Job {
             origin,
             attempt,
             not_before,
+            created: not_before,
             verify: None,
         }
     }
@@ -77,6 +87,8 @@ pub(crate) struct Lane {
     pub(crate) stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
     pub(crate) cooldown: Millis,
+    /// Extra spacing learnt from 429s: the server wants more than `delay` (see [`Lane::gap`]).
+    pub(crate) penalty: Millis,
 }
 
 impl Lane {
@@ -96,7 +108,29 @@ impl Lane {
             uncertain: BTreeSet::new(),
             stopped: None,
             cooldown: Millis::ZERO,
+            penalty: Millis::ZERO,
         }
+    }
+
+    /// The spacing between two sends here: the configured delay plus what 429s taught.
+    pub(crate) fn gap(&self, delay: Millis) -> Millis {
+        delay.saturating_add(self.penalty)
+    }
+
+    /// A 429: space requests a quarter of `delay` more, up to 4 × `delay` more.
+    pub(crate) fn on_rate_limited(&mut self, delay: Millis) {
+        let step = Millis(delay.0 / PENALTY_STEP_DIVISOR);
+        self.penalty = self
+            .penalty
+            .saturating_add(step)
+            .min(Millis(delay.0.saturating_mul(MAX_PENALTY_FACTOR)));
+    }
+
+    /// Any other reply: slowly give the extra spacing back, in case the limit was temporary.
+    pub(crate) fn on_not_rate_limited(&mut self, delay: Millis) {
+        self.penalty = self
+            .penalty
+            .saturating_sub(Millis(delay.0 / PENALTY_DECAY_DIVISOR));
     }
 
     /// Nothing queued and nothing in flight.

@@ -316,11 +316,12 @@ impl Planner {
                 }
             }
         }
+        // Done only once no lost write can still land (`holds_due`), as nothing is read after.
         let done = p.is_some_and(|p| p.get() == 1)
             && self.target.is_none()
             && lanes
                 .iter()
-                .all(|lane| lane.is_idle() && lane.holds.len() == 1);
+                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.holds_due.is_none());
         if done {
             self.mode = Mode::Done;
             self.scan = None;
@@ -341,10 +342,7 @@ impl Planner {
         let window = config.window.clamp(1, MAX_WINDOW);
         let limit = p.map_or(window, |p| p.get().saturating_sub(1).min(window));
         let candidate = (1..=limit).filter_map(Slot::new).find(|&slot| {
-            !self.skip.contains(&slot)
-                && lanes
-                    .iter()
-                    .all(|lane| lane.holds(slot) || lane.is_free(slot))
+            !self.skip.contains(&slot) && lanes.iter().all(|lane| eligible(lane, slot))
         });
         match candidate {
             Some(slot) => {
@@ -404,6 +402,14 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         holds.sort_unstable();
     }
     outcomes
+}
+
+/// Whether `slot` can be part of a new pair at `lane`: held or free, and not a slot whose
+/// release is pending or whose last write was ambiguous (a late request may still change it).
+fn eligible(lane: &Lane, slot: Slot) -> bool {
+    (lane.holds(slot) || lane.is_free(slot))
+        && !lane.uncertain.contains(&slot)
+        && !lane.pending_writes().any(|op| op == Op::Cancel(slot))
 }
 
 /// Whether `lane`'s free list was requested after `started`.

@@ -15,6 +15,9 @@ use crate::time::Millis;
 /// gives up by itself (a shell that lost track must not wedge a service forever).
 const SELF_TIMEOUT_GRACE: Millis = Millis(1000);
 
+/// An operation and its retries are abandoned past this: what it was for is stale by then.
+const OPERATION_DEADLINE: Millis = Millis::from_secs(60);
+
 /// Settings; every field has a sensible default.
 ///
 /// [`crate::ApiIni::apply`] fills `retries` and `delay` from the user's file, keeping the 1 s
@@ -230,7 +233,9 @@ pub fn describe(op: Op) -> String {
 /// - At most one request in flight per service, and at least `config.delay` between two sends
 ///   to one service, retries and manual actions included (they share one queue per service).
 /// - Reads, and writes the server did not process (404, 429), are retried with exponential
-///   backoff and full jitter, honouring `Retry-After`, up to `config.retries` attempts.
+///   backoff and full jitter, honouring `Retry-After`, up to `config.retries` attempts and
+///   within a minute of the first. Each 429 also widens that service's spacing a little
+///   (given back slowly), so a server stricter than `delay` is met without a storm of 429s.
 /// - A write whose outcome is ambiguous (5xx, timeout, network error, unreadable 200) is never
 ///   sent again blindly: the holds are re-read first, and the write is repeated only if it did
 ///   not take effect.
@@ -493,7 +498,7 @@ impl Session {
         if lane.stopped.is_some() {
             return None;
         }
-        let paced = lane.pacer.ready_at(self.config.delay);
+        let paced = lane.pacer.ready_at(lane.gap(self.config.delay));
         if let Some(job) = lane.queue.front() {
             return Some(paced.max(job.not_before));
         }
@@ -514,7 +519,7 @@ impl Session {
         let lane = &self.lanes[service.index()];
         if lane.in_flight.is_some()
             || lane.stopped.is_some()
-            || lane.pacer.delay(now, self.config.delay).is_some()
+            || lane.pacer.delay(now, lane.gap(self.config.delay)).is_some()
         {
             return None;
         }
@@ -555,7 +560,13 @@ impl Session {
     /// Applies what a request's outcome teaches and decides its follow-up.
     fn complete(&mut self, service: Service, flight: InFlight, outcome: &Outcome) {
         let InFlight { job, sent_at, .. } = flight;
-        match classify(job.op, outcome) {
+        let result = classify(job.op, outcome);
+        let lane = &mut self.lanes[service.index()];
+        match &result {
+            Err(ApiError::RateLimited { .. }) => lane.on_rate_limited(self.config.delay),
+            _ => lane.on_not_rate_limited(self.config.delay),
+        }
+        match result {
             Ok(reply) => self.on_success(service, job, sent_at, reply),
             Err(error) => self.on_failure(service, job, error),
         }
@@ -653,13 +664,14 @@ impl Session {
         } else {
             error.is_transient()
         };
-        if safe_to_repeat && may_retry {
-            let wait = retry_wait(
-                job.attempt,
-                self.config.delay,
-                error.retry_after(),
-                &mut self.rng,
-            );
+        let wait = retry_wait(
+            job.attempt,
+            self.config.delay,
+            error.retry_after(),
+            &mut self.rng,
+        );
+        let in_time = now.saturating_add(wait) <= job.created.saturating_add(OPERATION_DEADLINE);
+        if safe_to_repeat && may_retry && in_time {
             let retry = Job {
                 attempt: job.attempt + 1,
                 not_before: now.saturating_add(wait),

@@ -27,3 +27,15 @@ fn hostile_worlds_end_with_the_best_pair_and_break_no_rule() {
         .collect();
     report("hostile pairing", &failures);
 }
+
+/// Seeds that once failed (a pair released on a stale view of an in-flight cancel; a reserve
+/// applied after its timeout), kept whatever `SIM_SEEDS` says.
+#[test]
+fn regression_seeds() {
+    let failures: Vec<_> = [71, 381, 603]
+        .into_iter()
+        .map(|seed| (seed, run(seed)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report("hostile pairing regressions", &failures);
+}

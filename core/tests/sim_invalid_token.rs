@@ -65,3 +65,15 @@ fn a_rejected_key_stops_that_service_and_leaves_no_orphan() {
         .collect();
     report("invalid token", &failures);
 }
+
+/// Seeds that once failed (a hotel hold released while the band's holds were unknown; a
+/// cleanup waiting forever on the stopped band), kept whatever `SIM_SEEDS` says.
+#[test]
+fn regression_seeds() {
+    let failures: Vec<_> = [2, 36, 39, 56]
+        .into_iter()
+        .map(|seed| (seed, run(seed)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report("invalid token regressions", &failures);
+}

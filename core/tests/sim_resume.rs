@@ -15,12 +15,16 @@ fn slot(n: u16) -> Slot {
 fn resume(seed: u64) -> Vec<String> {
     let mut world = World::new(SimConfig::hostile(seed), core_config(seed));
     // Before the reload: a pair at 12 (or 25, outside the window), strays elsewhere.
-    let pair = if seed % 2 == 0 { slot(12) } else { slot(25) };
+    let pair = if seed.is_multiple_of(2) {
+        slot(12)
+    } else {
+        slot(25)
+    };
     for service in Service::ALL {
         world.sim.set_holder(service, pair, Some(US));
     }
     let stray = slot(3 + u16::try_from(seed % 8).unwrap_or(0));
-    let stray_at = if seed % 3 == 0 {
+    let stray_at = if seed.is_multiple_of(3) {
         Service::Hotel
     } else {
         Service::Band

@@ -1,19 +1,14 @@
 mod common;
 use common::*;
 use hotelband_core::Millis;
+use hotelband_core::sim::{SimConfig, World, US};
 use hotelband_core::Service;
-use hotelband_core::sim::{SimConfig, US, World};
 
 #[test]
 fn debug_seed() {
-    let Ok(seed) = std::env::var("DSEED") else {
-        return;
-    };
+    let Ok(seed) = std::env::var("DSEED") else { return };
     let seed: u64 = seed.parse().unwrap();
-    let from: u64 = std::env::var("DFROM")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    let from: u64 = std::env::var("DFROM").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
     let mut world = World::new(SimConfig::hostile(seed), core_config(seed));
     let inv = Invariants::default();
     world.session.start(world.now);
@@ -22,37 +17,15 @@ fn debug_seed() {
     let mut seen_ev = 0;
     let mut log = |w: &mut World| {
         if w.now.0 >= from {
-            for s in 0..2 {
-                for x in &w.sent[s][seen_sent[s]..] {
-                    println!(
-                        "{} SEND {:?} {:?} a{}",
-                        x.at, x.request.service, x.request.op, x.request.attempt
-                    );
-                }
-            }
-            for e in &w.events[seen_ev..] {
-                println!("{} EV {}", e.at, e.kind);
-            }
+            for s in 0..2 { for x in &w.sent[s][seen_sent[s]..] { println!("{} SEND {:?} {:?} a{}", x.at, x.request.service, x.request.op, x.request.attempt); } }
+            for e in &w.events[seen_ev..] { println!("{} EV {}", e.at, e.kind); }
             let v = w.session.view();
-            println!(
-                "{} truth h{:?} b{:?} view h{:?}{} b{:?}{} target {:?} auto {:?} err {:?}",
-                w.now,
-                w.sim.holds(Service::Hotel, US),
-                w.sim.holds(Service::Band, US),
-                v.services[0].holds,
-                v.services[0].holds_known,
-                v.services[1].holds,
-                v.services[1].holds_known,
-                v.target,
-                v.auto,
-                v.last_error
-            );
+            println!("{} truth h{:?} b{:?} view h{:?}{} {:?} b{:?}{} {:?} target {:?} auto {:?} err {:?}", w.now, w.sim.holds(Service::Hotel, US), w.sim.holds(Service::Band, US), v.services[0].holds, v.services[0].holds_known, v.services[0].pending, v.services[1].holds, v.services[1].holds_known, v.services[1].pending, v.target, v.auto, v.last_error);
         }
         seen_sent = [w.sent[0].len(), w.sent[1].len()];
         seen_ev = w.events.len();
         inv.check(w);
     };
-    if let Ok(r) = std::env::var("DREVOKE") { let r: u64 = r.parse().unwrap(); world.run_until(Millis(r), &mut log); world.sim.revoke(Service::Band); }
     world.run_until(Millis(60_000), &mut log);
     println!("--- settle");
     settle(&mut world, &inv);

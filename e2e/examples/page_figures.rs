@@ -28,6 +28,7 @@ async fn main() -> Result<()> {
             let faults = faults.clone();
             let name = format!("figures-{label}-{run}");
             Setup::new(&name)
+                .allow_console("net::ERR_")
                 .emulator(|config| {
                     config.seed = run;
                     config.faults = [faults.clone(), faults];

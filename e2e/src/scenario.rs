@@ -36,6 +36,7 @@ const ALWAYS_ALLOWED: &[&str] = &["the server responded with a status of"];
 pub struct Setup {
     name: String,
     config: Config,
+    allowed: Vec<String>,
 }
 
 impl Setup {
@@ -64,7 +65,16 @@ impl Setup {
         Setup {
             name: name.to_string(),
             config,
+            allowed: ALWAYS_ALLOWED.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    /// Also tolerates console errors containing `needle`, e.g. the browser's line for a
+    /// connection the emulator drops on purpose.
+    #[must_use]
+    pub fn allow_console(mut self, needle: &str) -> Self {
+        self.allowed.push(needle.to_string());
+        self
     }
 
     /// Adjusts the emulator's configuration (faults, crowd, seed, ...).
@@ -105,8 +115,7 @@ impl Setup {
         outcome?;
         closed?;
 
-        let allowed: Vec<String> = ALWAYS_ALLOWED.iter().map(|s| s.to_string()).collect();
-        let bad = console::unexpected(&entries, &allowed);
+        let bad = console::unexpected(&entries, &self.allowed);
         if !bad.is_empty() {
             let lines: Vec<String> = bad.iter().map(|e| e.to_string()).collect();
             bail!(

@@ -292,7 +292,7 @@ pub struct Faults {
     /// Probability of a 500 before processing.
     pub p500: f64,
     /// Probability that an applied reserve or cancel loses its reply: the client gets a 503
-    /// or a dropped connection (half each, by the seeded die).
+    /// or a reply cut off mid-body (half each, by the seeded die).
     pub p_lost: f64,
     /// Uniform delay range `(lo, hi)` in ms before processing, so that concurrent requests can
     /// be applied out of order.

@@ -21,7 +21,11 @@ pub(crate) enum Before {
 pub(crate) enum Lost {
     /// A 503, as if the change had not been made.
     Unavailable,
-    /// The connection is closed without a response.
+    /// The reply is cut off: its head goes out, its body stops short and the connection closes.
+    ///
+    /// Not a connection closed before any response: browsers silently re-send a request whose
+    /// reused keep-alive connection closes unanswered, which would turn one lost reply into a
+    /// second, unpaced write that the client never asked for.
     Dropped,
 }
 

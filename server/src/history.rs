@@ -31,7 +31,7 @@ pub(crate) enum Op {
 pub(crate) enum Reply {
     /// 200 (or, for the crowd, nothing to tell).
     Ok,
-    /// The change was applied, then the client got a 503 or a dropped connection.
+    /// The change was applied, then the client got a 503 or a reply cut off mid-body.
     Lost,
 }
 

@@ -14,7 +14,6 @@ mod pacing;
 mod proxy;
 mod reply;
 mod rng;
-mod server;
 mod services;
 mod shared;
 mod state;
@@ -72,7 +71,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let router = app(&config);
-    let task = tokio::spawn(server::serve(listener, router));
+    let task = tokio::spawn(async move {
+        // `serve` only returns on a fatal listener error, and nobody is left to tell.
+        let _ = axum::serve(listener, router).await;
+    });
     Ok(Running { addr, task })
 }
 
@@ -113,8 +115,9 @@ pub fn app(config: &Config) -> Router {
         .merge(public)
         .nest("/admin", admin::router(shared));
     match &config.dist {
+        // `fallback`, not `not_found_service`: client-side routes are pages, answered 200.
         Some(dist) => router.fallback_service(
-            ServeDir::new(dist).not_found_service(ServeFile::new(dist.join("index.html"))),
+            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
         ),
         None => {
             router.fallback(|| async { reply::error(StatusCode::NOT_FOUND, reply::NOT_PROCESSED) })

@@ -1,6 +1,7 @@
 //! `hotelband-server`: runs the emulator. `--demo` adds a small crowd and mild faults; the page
 //! URL, the demo user's token and the admin token are printed at start (and nowhere else).
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,7 +93,10 @@ fn config_from(args: &Args) -> Result<Config, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs on stderr, so stdout carries only the start-up banner.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -1,9 +1,13 @@
 //! Response shapes shared by every route: the wire's JSON error body
 //! `{"code": <status>, "message": "..."}` with the handout's texts, and JSON success bodies.
 
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::{StreamExt as _, stream};
 
 /// 400.
 pub(crate) const BAD_REQUEST: &str = "Bad request.";
@@ -27,15 +31,38 @@ pub(crate) const SERVER_ERROR: &str = "Internal server error";
 /// 503 (injected).
 pub(crate) const UNAVAILABLE: &str = "Service unavailable";
 
-/// Marks a response whose connection must be closed instead of answered (a lost reply). The
-/// accept loop (`server.rs`) honours it; a `oneshot` caller sees the 503 it is attached to.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct DropConnection;
+/// How long a cut-off reply waits between its first half and the cut, so that the head has
+/// surely left before the connection is torn down.
+const CUT_PAUSE: Duration = Duration::from_millis(20);
 
 /// `{"code": status, "message": message}` with that status.
 pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "code": status.as_u16(), "message": message }).to_string();
     json_with_status(status, body)
+}
+
+/// A lost reply: a 200 head announcing all of `body`, half of it, then a closed connection.
+/// The client sees a response start and fail, as when a reply is lost on the way.
+pub(crate) fn cut_off(body: String) -> Response {
+    let full = Bytes::from(body);
+    let announced = full.len();
+    let half = full.slice(..announced / 2);
+    let first = stream::iter([Ok::<_, std::io::Error>(half)]);
+    let cut = stream::once(async {
+        tokio::time::sleep(CUT_PAUSE).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "reply deliberately lost",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(first.chain(cut)));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(announced));
+    response
 }
 
 /// A 200 with a JSON body.

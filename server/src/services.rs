@@ -9,7 +9,7 @@
 //! 5. the id: digits only and within `u64`, else 400; within `1..=slots`, else 403;
 //! 6. apply (see `state.rs` for 409 and 451), recorded in the history;
 //! 7. the lost-reply die for an applied reserve or cancel: the change stays, the client gets
-//!    a 503 or a dropped connection.
+//!    a 503 or a reply cut off mid-body.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,7 +23,7 @@ use axum::routing::get;
 use crate::faults::{self, Before, Lost};
 use crate::history::Reply;
 use crate::pacing::{self, Verdict};
-use crate::reply::{self, DropConnection};
+use crate::reply;
 use crate::shared::Shared;
 use crate::state::{Refusal, Service, ServiceState};
 
@@ -209,11 +209,7 @@ async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
         Ok(()) => match dice.lost {
             None => {
                 svc.counters.count_status(200);
-                reply::ok_json(if reserve {
-                    format!(r#"{{"id":"{slot}"}}"#)
-                } else {
-                    format!(r#"{{"id":"{slot}","message":"Reservation {slot} cancelled."}}"#)
-                })
+                reply::ok_json(write_body(reserve, slot))
             }
             Some(Lost::Unavailable) => {
                 svc.counters.lost_reply += 1;
@@ -222,12 +218,18 @@ async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
             }
             Some(Lost::Dropped) => {
                 svc.counters.lost_reply += 1;
-                let mut response =
-                    reply::error(StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE);
-                response.extensions_mut().insert(DropConnection);
-                response
+                reply::cut_off(write_body(reserve, slot))
             }
         },
+    }
+}
+
+/// The 200 body of an applied reserve or cancel.
+fn write_body(reserve: bool, slot: u16) -> String {
+    if reserve {
+        format!(r#"{{"id":"{slot}"}}"#)
+    } else {
+        format!(r#"{{"id":"{slot}","message":"Reservation {slot} cancelled."}}"#)
     }
 }
 

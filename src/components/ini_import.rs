@@ -51,6 +51,7 @@ pub(crate) fn IniImport() -> impl IntoView {
                 placeholder="[hotel]\nurl = https://…/hotel/api\nkey = …"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
+                on:change=move |ev| text.set(event_target_value(&ev))
             ></textarea>
             <div class="actions">
                 <button id="ini-import" type="button" on:click=move |_| apply(&text.get_untracked())>

@@ -100,6 +100,8 @@ fn input(form: Form, field: Field) -> impl IntoView {
                 aria-describedby=error_id.clone()
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
+                // WebDriver's clear and some autofill only fire `change`.
+                on:change=move |ev| text.set(event_target_value(&ev))
             />
             {move || {
                 error().map(|m| view! { <span class="field-error" id=error_id.clone() role="alert">{m}</span> })

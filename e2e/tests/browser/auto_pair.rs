@@ -14,6 +14,8 @@ const PAIR_DEADLINE: Duration = Duration::from_secs(150);
 #[tokio::test(flavor = "multi_thread")]
 async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyhow::Result<()> {
     Setup::new("auto-crowd-faults")
+        // The browser's own line for a reply the emulator cuts off on purpose.
+        .allow_console("net::ERR_")
         .emulator(|config| {
             config.seed = 7;
             let faults = Faults {

@@ -44,7 +44,7 @@ async fn api_ini_import_fills_the_form_and_a_broken_one_is_refused() -> anyhow::
 
             s.page.type_into("ini-text", "[hotel]\nurl = ftp://x\n").await?;
             s.page.click("ini-import").await?;
-            s.page.wait_text("ini-status", "band").await?;
+            s.page.wait_text("ini-status", "not an http(s) url").await?;
             assert_eq!(
                 s.page.value("hotel-url").await?,
                 "http://127.0.0.1:1/hotel/api",
