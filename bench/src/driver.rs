@@ -116,7 +116,20 @@ pub async fn run(
                 trace.stopped_at = clock.elapsed();
                 session.stop(clock.now());
             }
-            () = sleep_until(abandon_at) => break,
+            () = sleep_until(abandon_at) => {
+                let view = session.view();
+                let pending = view.services.each_ref().map(|service| service.pending.clone());
+                trace.note(
+                    clock.elapsed(),
+                    format!(
+                        "abandoned: auto {:?}, {in_flight} in flight, pending {pending:?}, \
+                         next timeout {:?}",
+                        view.auto,
+                        session.poll_timeout()
+                    ),
+                );
+                break;
+            }
         }
     }
     trace.ended_at = clock.elapsed();

@@ -89,13 +89,13 @@ async fn main() -> ExitCode {
     })
     .await;
     let wall = started.elapsed();
-    if let Some(dir) = &args.dump {
-        if let Err(error) = dump(dir, &results) {
-            eprintln!(
-                "hotelband-bench: cannot dump runs to {}: {error}",
-                dir.display()
-            );
-        }
+    if let Some(dir) = &args.dump
+        && let Err(error) = dump(dir, &results)
+    {
+        eprintln!(
+            "hotelband-bench: cannot dump runs to {}: {error}",
+            dir.display()
+        );
     }
 
     let mut chart_links = Vec::new();

@@ -284,7 +284,7 @@ fn targets(
             continue;
         };
         let ratios = |s: &Summary| match s.first_pair {
-            Some((m, p)) => format!("median {:.2}, p95 {:.2}", m / bound, p / bound),
+            Some((m, p)) => format!("median {:.3}, p95 {:.3}", m / bound, p / bound),
             None => "never paired".to_owned(),
         };
         let others: Vec<String> = cells

@@ -390,9 +390,9 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         outcomes.push(one);
     }
     outcomes.push(all);
-    if !lane.holds_known {
-        // Unknown holds (e.g. a 401 came before the re-read): any slot written ambiguously
-        // there may be held.
+    if !lane.holds_known || lane.holds_due.is_some() {
+        // Unknown holds (e.g. a 401 came before the re-read), or a lost request that may still
+        // land: any slot written ambiguously there may be held.
         let mut maybe = lane.holds.clone();
         maybe.extend(lane.uncertain.iter().copied());
         maybe.dedup();

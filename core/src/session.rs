@@ -84,7 +84,9 @@ pub struct ServiceView {
     pub holds: Vec<Slot>,
     /// When the holds were last read (`None`: never read).
     pub holds_at: Option<Millis>,
-    /// False while a write's outcome is unknown and the holds are being re-read.
+    /// False while a write's outcome is unknown: until the holds are re-read, and again until a
+    /// request the shell gave up on can no longer land (a timeout later). Holds that might pair
+    /// with such a write are kept meanwhile.
     pub holds_known: bool,
     /// Operations queued or in flight, in order.
     pub pending: Vec<Op>,
@@ -439,7 +441,7 @@ impl Session {
             free_at: lane.free_at,
             holds: lane.holds.clone(),
             holds_at: lane.holds_at,
-            holds_known: lane.holds_known,
+            holds_known: lane.holds_known && lane.holds_due.is_none(),
             pending: lane.pending(),
             stopped: lane.stopped.clone(),
         };

@@ -26,6 +26,7 @@ fn debug_seed() {
         seen_ev = w.events.len();
         inv.check(w);
     };
+    if std::env::var("DSTOP").is_ok() { let when = Millis(500 + (seed * 7919) % 29_500); world.run_until(when, &mut log); println!("--- stop"); world.session.stop(world.now); world.drain(); }
     world.run_until(Millis(60_000), &mut log);
     println!("--- settle");
     settle(&mut world, &inv);

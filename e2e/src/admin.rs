@@ -128,7 +128,8 @@ impl Admin {
     }
 
     pub async fn history(&self) -> Result<Vec<Change>> {
-        self.call(reqwest::Method::GET, "/admin/history", None).await
+        self.call(reqwest::Method::GET, "/admin/history", None)
+            .await
     }
 
     pub async fn set_faults(&self, service: Service, faults: &Faults) -> Result<()> {
@@ -165,7 +166,10 @@ impl Admin {
             .await
             .with_context(|| format!("{method} {path}"))?;
         let status = reply.status();
-        let text = reply.text().await.with_context(|| format!("{method} {path}"))?;
+        let text = reply
+            .text()
+            .await
+            .with_context(|| format!("{method} {path}"))?;
         if !status.is_success() {
             bail!("{method} {path}: {status}: {text}");
         }
@@ -183,14 +187,20 @@ pub fn first_conflict(history: &[Change], max_holds: usize) -> Option<String> {
         match change.op.as_str() {
             "reserve" => {
                 if let Some(other) = holders.insert(key, change.user.as_str()) {
-                    return Some(format!("#{}: {key:?} held by {other} and {}", change.seq, change.user));
+                    return Some(format!(
+                        "#{}: {key:?} held by {other} and {}",
+                        change.seq, change.user
+                    ));
                 }
                 let held = holders
                     .iter()
                     .filter(|((service, _), user)| *service == key.0 && **user == change.user)
                     .count();
                 if held > max_holds {
-                    return Some(format!("#{}: {} holds {held} at {}", change.seq, change.user, key.0));
+                    return Some(format!(
+                        "#{}: {} holds {held} at {}",
+                        change.seq, change.user, key.0
+                    ));
                 }
             }
             _ => {

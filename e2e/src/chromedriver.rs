@@ -107,7 +107,7 @@ impl Drop for Chromedriver {
 /// so the small race with another process taking the port is accepted; it shows as a start-up
 /// failure naming the log.
 fn free_port() -> Result<u16> {
-    let listener =
-        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port for chromedriver")?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .context("finding a free port for chromedriver")?;
     Ok(listener.local_addr()?.port())
 }

@@ -61,11 +61,17 @@ impl WebDriverCompatibleCommand for BrowserLog {
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_string()))
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
     }
 }
 
@@ -85,7 +91,10 @@ mod tests {
     fn only_errors_outside_the_allowed_list_are_unexpected() {
         let entries = [
             entry("WARNING", "a warning is not an error"),
-            entry("SEVERE", "the server responded with a status of 401 (Unauthorized)"),
+            entry(
+                "SEVERE",
+                "the server responded with a status of 401 (Unauthorized)",
+            ),
             entry("SEVERE", "Uncaught RuntimeError: unreachable"),
         ];
         let allowed = ["status of 401".to_string()];

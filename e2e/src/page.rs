@@ -84,7 +84,10 @@ impl Page {
 
     /// Navigates to `url` and waits until the wasm app has mounted its tables.
     pub async fn open(&self, url: &str) -> Result<()> {
-        self.client.goto(url).await.with_context(|| format!("opening {url}"))?;
+        self.client
+            .goto(url)
+            .await
+            .with_context(|| format!("opening {url}"))?;
         self.wait_mounted().await
     }
 
@@ -109,8 +112,14 @@ impl Page {
     /// Replaces the text of the input `#id` with `value`.
     pub async fn type_into(&self, id: &str, value: &str) -> Result<()> {
         let input = self.by_id(id).await?;
-        input.clear().await.with_context(|| format!("clearing #{id}"))?;
-        input.send_keys(value).await.with_context(|| format!("typing into #{id}"))?;
+        input
+            .clear()
+            .await
+            .with_context(|| format!("clearing #{id}"))?;
+        input
+            .send_keys(value)
+            .await
+            .with_context(|| format!("typing into #{id}"))?;
         Ok(())
     }
 
@@ -126,7 +135,11 @@ impl Page {
     }
 
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.by_id(id).await?.click().await.with_context(|| format!("clicking #{id}"))
+        self.by_id(id)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking #{id}"))
     }
 
     /// Fills every settings field, saves, and waits for the page to accept them.
@@ -178,7 +191,11 @@ impl Page {
 
     /// One slot button, if shown.
     pub async fn slot(&self, service: Service, slot: u16) -> Result<Option<SlotView>> {
-        Ok(self.slots(service).await?.into_iter().find(|s| s.slot == slot))
+        Ok(self
+            .slots(service)
+            .await?
+            .into_iter()
+            .find(|s| s.slot == slot))
     }
 
     pub async fn click_slot(&self, service: Service, slot: u16) -> Result<()> {
@@ -188,7 +205,10 @@ impl Page {
             .find(Locator::Css(&css))
             .await
             .with_context(|| format!("finding {css}"))?;
-        button.click().await.with_context(|| format!("clicking {css}"))
+        button
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))
     }
 
     /// Waits until `service`'s slot shows `state` and is no longer busy.
@@ -244,13 +264,17 @@ impl Page {
 
     /// Waits until the status line shows a matched pair; returns it.
     pub async fn wait_pair(&self, deadline: Duration) -> Result<u16> {
-        until("the status line to show a matched pair", deadline, || async {
-            let status = self.status().await?;
-            Ok(match status.pair {
-                Some(pair) => ControlFlow::Break(pair),
-                None => ControlFlow::Continue(format!("{status:?}")),
-            })
-        })
+        until(
+            "the status line to show a matched pair",
+            deadline,
+            || async {
+                let status = self.status().await?;
+                Ok(match status.pair {
+                    Some(pair) => ControlFlow::Break(pair),
+                    None => ControlFlow::Continue(format!("{status:?}")),
+                })
+            },
+        )
         .await
     }
 
@@ -283,7 +307,11 @@ impl Page {
 
     /// Saves a screenshot of the window as `<name>.png` among the scenario's artifacts.
     pub async fn screenshot(&self, artifacts: &Artifacts, name: &str) -> Result<()> {
-        let png = self.client.screenshot().await.context("taking a screenshot")?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("taking a screenshot")?;
         artifacts.write(&format!("{name}.png"), &png)?;
         Ok(())
     }

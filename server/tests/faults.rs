@@ -30,7 +30,10 @@ async fn lost_reply_applies_the_change_but_the_client_sees_a_failure() {
                 // A cut-off reply: the head arrives, the body never completes.
                 Ok(response) => {
                     assert_eq!(response.status(), 200);
-                    assert!(response.bytes().await.is_err(), "{method} {slot}: body complete");
+                    assert!(
+                        response.bytes().await.is_err(),
+                        "{method} {slot}: body complete"
+                    );
                     failures.1 += 1;
                 }
                 Err(e) => panic!("{method} {slot}: no head at all: {e}"),

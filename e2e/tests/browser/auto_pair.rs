@@ -43,7 +43,10 @@ async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyh
             s.page.click("auto-stop").await?;
             s.page.wait_auto("off").await?;
             let held = s.wait_matched_pair(PAIR_DEADLINE).await?;
-            assert!(held <= pair, "stopped holding {held}, worse than the first pair {pair}");
+            assert!(
+                held <= pair,
+                "stopped holding {held}, worse than the first pair {pair}"
+            );
             assert_eq!(s.page.status().await?.pair, Some(held));
 
             let state = s.admin.state().await?;
@@ -61,12 +64,20 @@ async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyh
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() -> anyhow::Result<()> {
+async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() -> anyhow::Result<()>
+{
     Setup::new("reload-upgrade")
         .run(async |s| {
             let base = s.emulator.url();
             for service in Service::ALL {
-                let status = api(Method::POST, &base, service, "/reservation/1", s.rival_token()).await?;
+                let status = api(
+                    Method::POST,
+                    &base,
+                    service,
+                    "/reservation/1",
+                    s.rival_token(),
+                )
+                .await?;
                 assert_eq!(status, 200, "{RIVAL} takes slot 1 at {service:?}");
             }
             s.open_signed_in().await?;
@@ -76,11 +87,22 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
 
             s.page.reload().await?;
             s.page.wait_auto("running").await?;
-            assert_eq!(s.page.wait_pair(PAIR_DEADLINE).await?, 2, "resumed with the held pair");
+            assert_eq!(
+                s.page.wait_pair(PAIR_DEADLINE).await?,
+                2,
+                "resumed with the held pair"
+            );
             s.page.screenshot(&s.artifacts, "resumed").await?;
 
             for service in Service::ALL {
-                let status = api(Method::DELETE, &base, service, "/reservation/1", s.rival_token()).await?;
+                let status = api(
+                    Method::DELETE,
+                    &base,
+                    service,
+                    "/reservation/1",
+                    s.rival_token(),
+                )
+                .await?;
                 assert_eq!(status, 200);
             }
             s.page.wait_auto("done").await?;
@@ -102,12 +124,19 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
                 .filter(|c| c.op == "reserve" && c.slot == 1)
                 .map(|c| c.seq)
                 .collect();
-            assert_eq!(reserve_1.len(), 2, "slot 1 reserved once per service: {user_ops:?}");
+            assert_eq!(
+                reserve_1.len(),
+                2,
+                "slot 1 reserved once per service: {user_ops:?}"
+            );
             let release_2 = release_2.expect("slot 2 is released after the upgrade");
             assert!(reserve_1.iter().all(|seq| *seq < release_2), "{user_ops:?}");
 
             let state = s.admin.state().await?;
-            assert_eq!(state.hotel.violations_of(USER) + state.band.violations_of(USER), 0);
+            assert_eq!(
+                state.hotel.violations_of(USER) + state.band.violations_of(USER),
+                0
+            );
             Ok(())
         })
         .await
@@ -120,7 +149,14 @@ async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> 
             // With slot 1 taken the first tab keeps rechecking, so there is work to compete for.
             let base = s.emulator.url();
             for service in Service::ALL {
-                let status = api(Method::POST, &base, service, "/reservation/1", s.rival_token()).await?;
+                let status = api(
+                    Method::POST,
+                    &base,
+                    service,
+                    "/reservation/1",
+                    s.rival_token(),
+                )
+                .await?;
                 assert_eq!(status, 200);
             }
             s.page.open(&s.url()).await?;
@@ -134,9 +170,15 @@ async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> 
             let second = client.new_window(true).await?.handle;
             client.switch_to_window(second).await?;
             s.page.open(&s.url()).await?;
-            s.page.wait_text("driver-lock", "another tab is driving").await?;
+            s.page
+                .wait_text("driver-lock", "another tab is driving")
+                .await?;
             s.page.screenshot(&s.artifacts, "second-tab").await?;
-            assert_ne!(s.page.status().await?.auto, "running", "the second tab runs nothing");
+            assert_ne!(
+                s.page.status().await?.auto,
+                "running",
+                "the second tab runs nothing"
+            );
 
             let before = s.admin.state().await?;
             tokio::time::sleep(Duration::from_secs(6)).await;

@@ -45,9 +45,15 @@ async fn clicking_reserves_then_cancels_and_the_emulator_agrees() -> anyhow::Res
             let log = s.page.texts("#request-log tr").await?.join("\n");
             assert!(log.contains("POST"), "request log: {log}");
             assert!(log.contains("DELETE"), "request log: {log}");
-            assert!(!log.contains(s.user_token()), "the key shows in the request log");
+            assert!(
+                !log.contains(s.user_token()),
+                "the key shows in the request log"
+            );
             let activity = s.page.texts("#activity-log li").await?.join("\n");
-            assert!(!activity.contains(s.user_token()), "the key shows in the activity log");
+            assert!(
+                !activity.contains(s.user_token()),
+                "the key shows in the activity log"
+            );
             Ok(())
         })
         .await
@@ -58,7 +64,14 @@ async fn a_slot_held_by_someone_else_is_taken_and_the_limit_is_explained() -> an
     Setup::new("taken-and-limit")
         .run(async |s| {
             let base = s.emulator.url();
-            let status = api(Method::POST, &base, Service::Hotel, "/reservation/3", s.rival_token()).await?;
+            let status = api(
+                Method::POST,
+                &base,
+                Service::Hotel,
+                "/reservation/3",
+                s.rival_token(),
+            )
+            .await?;
             assert_eq!(status, 200);
             s.open_signed_in().await?;
             s.page.wait_slot(Service::Hotel, 3, "taken").await?;
@@ -70,11 +83,13 @@ async fn a_slot_held_by_someone_else_is_taken_and_the_limit_is_explained() -> an
             s.page.click_slot(Service::Hotel, 4).await?;
             until("the hold limit to be explained", DEADLINE, || async {
                 let error = s.page.error(Service::Hotel).await?;
-                Ok(if error.contains('2') && error.to_lowercase().contains("cancel") {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(format!("{error:?}"))
-                })
+                Ok(
+                    if error.contains('2') && error.to_lowercase().contains("cancel") {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(format!("{error:?}"))
+                    },
+                )
             })
             .await?;
             s.page.screenshot(&s.artifacts, "limit").await?;

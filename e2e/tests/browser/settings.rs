@@ -14,7 +14,10 @@ async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::
             s.page.wait_free(Service::Band, 20).await?;
             assert_eq!(s.page.value("band-url").await?, settings.band_url);
             let error = s.page.error(Service::Hotel).await?;
-            assert!(!error.contains(&"f".repeat(64)), "the key shows in {error:?}");
+            assert!(
+                !error.contains(&"f".repeat(64)),
+                "the key shows in {error:?}"
+            );
             s.page.screenshot(&s.artifacts, "wrong-key").await
         })
         .await
@@ -35,14 +38,22 @@ async fn api_ini_import_fills_the_form_and_a_broken_one_is_refused() -> anyhow::
             s.page.type_into("ini-text", &ini).await?;
             s.page.click("ini-import").await?;
             s.page.wait_text("ini-status", "fill").await?;
-            assert_eq!(s.page.value("hotel-url").await?, "http://127.0.0.1:1/hotel/api");
-            assert_eq!(s.page.value("band-url").await?, "http://127.0.0.1:1/band/api");
+            assert_eq!(
+                s.page.value("hotel-url").await?,
+                "http://127.0.0.1:1/hotel/api"
+            );
+            assert_eq!(
+                s.page.value("band-url").await?,
+                "http://127.0.0.1:1/band/api"
+            );
             assert_eq!(s.page.value("hotel-key").await?, hotel_key);
             assert_eq!(s.page.value("band-key").await?, band_key);
             assert_eq!(s.page.value("retries").await?, "4");
             s.page.screenshot(&s.artifacts, "imported").await?;
 
-            s.page.type_into("ini-text", "[hotel]\nurl = ftp://x\n").await?;
+            s.page
+                .type_into("ini-text", "[hotel]\nurl = ftp://x\n")
+                .await?;
             s.page.click("ini-import").await?;
             s.page.wait_text("ini-status", "not an http(s) url").await?;
             assert_eq!(
@@ -81,7 +92,10 @@ async fn the_local_emulator_preset_signs_in_as_the_demo_user() -> anyhow::Result
             s.page.click("use-emulator").await?;
             s.page.wait_free_slots(20).await?;
             let base = s.emulator.url();
-            assert_eq!(s.page.value("hotel-url").await?, format!("{base}/hotel/api"));
+            assert_eq!(
+                s.page.value("hotel-url").await?,
+                format!("{base}/hotel/api")
+            );
             assert_eq!(s.page.value("band-url").await?, format!("{base}/band/api"));
             s.page.click_slot(Service::Band, 7).await?;
             s.page.wait_slot(Service::Band, 7, "mine").await?;
