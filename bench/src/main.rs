@@ -37,6 +37,9 @@ struct Args {
     /// Also write each run's figures and client log here, one file per run.
     #[arg(long)]
     dump: Option<PathBuf>,
+    /// The crowd reserves random free slots in 1..=N.
+    #[arg(long, default_value_t = hotelband_bench::scenario::CROWD_WINDOW)]
+    crowd_window: u16,
     /// Competitors per service, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,10,30")]
     competitors: Vec<usize>,
@@ -52,6 +55,7 @@ async fn main() -> ExitCode {
         clients: ClientKind::ALL.to_vec(),
         settings: Settings {
             duration: Duration::from_secs(args.duration),
+            crowd_window: args.crowd_window,
             ..Settings::default()
         },
         jobs: args.jobs,
@@ -123,11 +127,12 @@ async fn main() -> ExitCode {
 
     let context = Context {
         command: format!(
-            "make bench  # = cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --competitors {}",
+            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {}",
             args.out.display(),
             args.seeds,
             args.duration,
             args.jobs,
+            args.crowd_window,
             args.competitors
                 .iter()
                 .map(usize::to_string)

@@ -48,7 +48,11 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
          with the real {delay} s pacing (enforced: violations get 429 and are counted).\n",
         delay = settings.delay.as_secs_f64()
     );
-    let _ = writeln!(w, "- Command: `{}`", context.command);
+    let _ = writeln!(
+        w,
+        "- Command: `{}` (`make bench` runs it with these defaults)",
+        context.command
+    );
     let _ = writeln!(w, "- Machine: {}", context.machine);
     let _ = writeln!(
         w,
@@ -78,7 +82,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         grace = settings.grace.as_secs_f64(),
         window = settings.window,
         recheck = settings.recheck.as_secs_f64(),
-        crowd_window = crate::scenario::CROWD_WINDOW,
+        crowd_window = settings.crowd_window,
     );
     let _ = writeln!(
         w,

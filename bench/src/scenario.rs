@@ -117,6 +117,8 @@ pub struct Settings {
     pub recheck: Duration,
     /// The emulator's slack for timer jitter before a request counts as a violation.
     pub tolerance: Duration,
+    /// The crowd reserves random free slots in `1..=crowd_window`.
+    pub crowd_window: u16,
 }
 
 impl Default for Settings {
@@ -128,6 +130,7 @@ impl Default for Settings {
             window: 20,
             recheck: Duration::from_secs(5),
             tolerance: Duration::from_millis(50),
+            crowd_window: CROWD_WINDOW,
         }
     }
 }
@@ -141,20 +144,20 @@ impl Settings {
     }
 }
 
-/// Slots the crowd goes for: `1..=CROWD_WINDOW`, uniformly among the free ones. Wide enough
-/// that 30 members (2 holds each, nearly all the time) leave about 40 % of these slots free at
-/// each service, so openings in the clients' first 20 come and go instead of never existing.
+/// The default of [`Settings::crowd_window`]. Wide enough that 30 members (2 holds each,
+/// nearly all the time) leave about 40 % of these slots free at each service, so openings in
+/// the clients' first 20 come and go instead of never existing.
 pub const CROWD_WINDOW: u16 = 100;
 
 /// The crowd of `competitors` members at one service: they hold early slots for 5-20 s each
 /// (at most 2 at a time) and think 1-5 s between reservations, as classmates did in the labs.
 #[must_use]
-pub fn crowd(competitors: usize) -> Crowd {
+pub fn crowd(competitors: usize, settings: &Settings) -> Crowd {
     Crowd {
         size: competitors,
         hold_ms: (5_000, 20_000),
         think_ms: (1_000, 5_000),
-        window: CROWD_WINDOW,
+        window: settings.crowd_window,
     }
 }
 
@@ -167,7 +170,7 @@ pub fn emulator_config(
     client_token: &str,
     admin_token: &str,
 ) -> Config {
-    let crowd = crowd(scenario.competitors);
+    let crowd = crowd(scenario.competitors, settings);
     let faults = scenario.fault.faults();
     Config {
         users: vec![User::new(CLIENT_USER, client_token)],

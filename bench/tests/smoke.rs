@@ -11,10 +11,13 @@ fn settings() -> Settings {
     Settings {
         delay: Duration::from_millis(200),
         duration: Duration::from_secs(5),
-        grace: Duration::from_secs(5),
+        // After an ambiguous write the core re-reads the holds once `request_timeout` (10 s)
+        // has passed, and only then reports the stop as finished.
+        grace: Duration::from_secs(12),
         window: 20,
         recheck: Duration::from_secs(1),
         tolerance: Duration::from_millis(20),
+        crowd_window: 100,
     }
 }
 
@@ -22,15 +25,18 @@ fn settings() -> Settings {
 async fn ours_pairs_without_orphans_or_violations() {
     let http = hotelband_bench::http::client();
     let settings = settings();
-    for seed in [1, 2] {
-        let scenario = Scenario {
-            fault: FaultPreset::Unavailable20,
-            competitors: 3,
-            seed,
-        };
-        let result = run(&http, ClientKind::Ours, scenario, &settings)
-            .await
-            .expect("the emulator runs");
+    let scenario = |seed| Scenario {
+        fault: FaultPreset::Unavailable20,
+        competitors: 3,
+        seed,
+    };
+    // Two seeds at once: each run has its own emulator, and the test stays short.
+    let (one, two) = tokio::join!(
+        run(&http, ClientKind::Ours, scenario(1), &settings),
+        run(&http, ClientKind::Ours, scenario(2), &settings),
+    );
+    for (seed, result) in [(1, one), (2, two)] {
+        let result = result.expect("the emulator runs");
         let log = format!("seed {seed}: {result:#?}");
         assert!(result.settled, "{log}");
         assert_eq!(result.orphans, 0, "{log}");

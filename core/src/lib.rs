@@ -13,8 +13,9 @@
 //! - Time never goes backwards; a `now` earlier than a previous one is treated as that one.
 //! - An early [`Session::handle_timeout`] is a no-op.
 //!
-//! With the `sim` feature, [`sim`] is a seeded in-memory model of both services (faults,
-//! latency, a competing crowd) for tests and benchmarks.
+//! With the `sim` feature, `sim` is a seeded in-memory model of both services (faults,
+//! latency, a competing crowd) and `sim::World`, a driver running a [`Session`] against it on a
+//! virtual clock, for tests and benchmarks (`examples/trace.rs` prints one run).
 
 pub mod api;
 mod backoff;

@@ -392,10 +392,17 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
     outcomes.push(all);
     if !lane.holds_known || lane.holds_due.is_some() {
         // Unknown holds (e.g. a 401 came before the re-read), or a lost request that may still
-        // land: any slot written ambiguously there may be held.
+        // land: any slot written ambiguously there may be held, each alone too, so that a slot
+        // that would be the pair counts as possibly held.
+        for &slot in &lane.uncertain {
+            let mut one = lane.holds.clone();
+            apply(&mut one, Op::Reserve(slot));
+            outcomes.push(one);
+        }
         let mut maybe = lane.holds.clone();
-        maybe.extend(lane.uncertain.iter().copied());
-        maybe.dedup();
+        for &slot in &lane.uncertain {
+            apply(&mut maybe, Op::Reserve(slot));
+        }
         outcomes.push(maybe);
     }
     for holds in &mut outcomes {

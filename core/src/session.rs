@@ -241,6 +241,9 @@ pub fn describe(op: Op) -> String {
 /// - A write whose outcome is ambiguous (5xx, timeout, network error, unreadable 200) is never
 ///   sent again blindly: the holds are re-read first, and the write is repeated only if it did
 ///   not take effect.
+/// - A request the shell gave up on may still reach the server later: for a while (one more
+///   timeout) its slot is not chosen for a new pair, a hold that might pair with it is kept,
+///   and the holds are read again afterwards before the planner calls anything done.
 /// - Manual actions while the planner is off are plain operations. While it runs, the planner
 ///   owns the holds: a hold outside its plan (e.g. a manual reserve) is released.
 #[derive(Debug)]

@@ -32,7 +32,7 @@ fn hostile_worlds_end_with_the_best_pair_and_break_no_rule() {
 /// applied after its timeout), kept whatever `SIM_SEEDS` says.
 #[test]
 fn regression_seeds() {
-    let failures: Vec<_> = [71, 381, 603]
+    let failures: Vec<_> = [71, 381, 603, 2093, 8483]
         .into_iter()
         .map(|seed| (seed, run(seed)))
         .filter(|(_, violations)| !violations.is_empty())

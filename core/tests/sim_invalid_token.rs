@@ -70,7 +70,7 @@ fn a_rejected_key_stops_that_service_and_leaves_no_orphan() {
 /// cleanup waiting forever on the stopped band), kept whatever `SIM_SEEDS` says.
 #[test]
 fn regression_seeds() {
-    let failures: Vec<_> = [2, 36, 39, 56]
+    let failures: Vec<_> = [2, 36, 39, 56, 2715, 8982, 9597, 9789]
         .into_iter()
         .map(|seed| (seed, run(seed)))
         .filter(|(_, violations)| !violations.is_empty())

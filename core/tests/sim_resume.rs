@@ -35,7 +35,11 @@ fn resume(seed: u64) -> Vec<String> {
     let invariants = Invariants::default();
     world.run_until(Millis(45_000), |w| invariants.check(w));
     settle(&mut world, &invariants);
-    if world.sim.best_common(world.session.config().window, US).is_some() {
+    if world
+        .sim
+        .best_common(world.session.config().window, US)
+        .is_some()
+    {
         expect_best_pair(&mut world);
     } else {
         // Nothing better in the window: the adopted pair is kept, strays released.
@@ -58,4 +62,15 @@ fn holds_from_before_a_reload_are_adopted() {
         .filter(|(_, violations)| !violations.is_empty())
         .collect();
     report("resume", &failures);
+}
+
+/// Seeds where no common slot was left in the window: the adopted pair must be kept.
+#[test]
+fn regression_seeds() {
+    let failures: Vec<_> = [2413, 3333]
+        .into_iter()
+        .map(|seed| (seed, resume(seed)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report("resume regressions", &failures);
 }

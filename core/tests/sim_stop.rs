@@ -55,3 +55,15 @@ fn stop_and_release_all_leaves_nothing() {
         .collect();
     report("stop and release all", &failures);
 }
+
+/// Seeds that once failed (a partial hold released while its counterpart's reserve, timed
+/// out, could still land), kept whatever `SIM_SEEDS` says.
+#[test]
+fn regression_seeds() {
+    let failures: Vec<_> = [1350, 2039, 4438, 7971]
+        .into_iter()
+        .map(|seed| (seed, stop_at(seed, false)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report("stop regressions", &failures);
+}
