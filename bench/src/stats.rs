@@ -17,16 +17,19 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// The nearest-rank median (the lower middle for an even count).
 #[must_use]
 pub fn median(values: &[f64]) -> Option<f64> {
     quantile(values, 0.5)
 }
 
+/// The nearest-rank 95th percentile: with fewer than 20 values, the largest.
 #[must_use]
 pub fn p95(values: &[f64]) -> Option<f64> {
     quantile(values, 0.95)
 }
 
+/// Seconds as a float, for the statistics.
 #[must_use]
 pub fn secs(duration: Duration) -> f64 {
     duration.as_secs_f64()

@@ -378,14 +378,15 @@ pub fn classify(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
 fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     match op {
         Op::Available | Op::Holds => {
-            let list: Vec<IdObject> = serde_json::from_str(body).map_err(decode_error)?;
+            let list: Vec<IdObject> =
+                serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
             let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
             slots.sort_unstable();
             slots.dedup();
             Ok(Reply::Slots(slots))
         }
         Op::Reserve(slot) => {
-            let item: IdObject = serde_json::from_str(body).map_err(decode_error)?;
+            let item: IdObject = serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
             if item.id == slot {
                 Ok(Reply::Reserved(slot))
             } else {
@@ -400,8 +401,21 @@ fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     }
 }
 
-fn decode_error(error: serde_json::Error) -> ApiError {
-    ApiError::Decode(safe_text(&error.to_string()))
+/// Why a 200's body is not what the API promises, in words that point at the likely cause: an
+/// HTML page usually means the base URL names a web site, not the API.
+fn decode_error(error: &serde_json::Error, body: &str) -> ApiError {
+    let start = body.trim_start();
+    let why = if start.starts_with('<') {
+        format!(
+            "an HTML page, not the API's JSON (is the URL right?): {}",
+            safe_text(body)
+        )
+    } else if error.is_syntax() || error.is_eof() {
+        format!("not JSON: {}", safe_text(body))
+    } else {
+        format!("unexpected JSON: {}", safe_text(&error.to_string()))
+    };
+    ApiError::Decode(crate::text::truncate(&why, crate::text::MAX_MESSAGE_CHARS))
 }
 
 /// The JSON body's `message`, else the reason phrase, else a snippet of the body, else the status.
@@ -506,7 +520,15 @@ mod tests {
         );
         assert!(matches!(
             classify(Op::Holds, &http(200, "OK", "<html>oops</html>")),
-            Err(ApiError::Decode(_))
+            Err(ApiError::Decode(why)) if why.starts_with("an HTML page") && why.ends_with("oops")
+        ));
+        assert!(matches!(
+            classify(Op::Holds, &http(200, "OK", "Welcome!")),
+            Err(ApiError::Decode(why)) if why == "not JSON: Welcome!"
+        ));
+        assert!(matches!(
+            classify(Op::Holds, &http(200, "OK", r#"{"id":"1"}"#)),
+            Err(ApiError::Decode(why)) if why.starts_with("unexpected JSON")
         ));
     }
 

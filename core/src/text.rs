@@ -106,7 +106,7 @@ fn flush_run(out: &mut String, run: &mut String) {
 }
 
 /// At most `max` characters, with `…` when cut.
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

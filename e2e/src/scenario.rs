@@ -31,6 +31,17 @@ const ADMIN_TOKEN: &str = "ad000000000000000000000000000000000000000000000000000
 /// error status, which a page cannot suppress. Errors from the page's code are never allowed.
 const ALWAYS_ALLOWED: &[&str] = &["the server responded with a status of"];
 
+/// [`USER`], [`RIVAL`] and [`DEMO`].
+fn users() -> Vec<User> {
+    [(USER, USER_TOKEN), (RIVAL, RIVAL_TOKEN), (DEMO, DEMO_TOKEN)]
+        .into_iter()
+        .map(|(name, token)| User {
+            name: name.to_string(),
+            token: token.to_string(),
+        })
+        .collect()
+}
+
 /// What a scenario needs before its body runs.
 #[derive(Debug)]
 pub struct Setup {
@@ -45,20 +56,7 @@ impl Setup {
     #[must_use]
     pub fn new(name: &str) -> Self {
         let config = Config {
-            users: vec![
-                User {
-                    name: USER.to_string(),
-                    token: USER_TOKEN.to_string(),
-                },
-                User {
-                    name: RIVAL.to_string(),
-                    token: RIVAL_TOKEN.to_string(),
-                },
-                User {
-                    name: DEMO.to_string(),
-                    token: DEMO_TOKEN.to_string(),
-                },
-            ],
+            users: users(),
             admin_token: ADMIN_TOKEN.to_string(),
             ..Config::default()
         };
@@ -157,6 +155,18 @@ impl Scenario {
             window: "20".to_string(),
             recheck: "2".to_string(),
         }
+    }
+
+    /// The emulator's users, for a second emulator that should know the same keys.
+    #[must_use]
+    pub fn users(&self) -> Vec<User> {
+        users()
+    }
+
+    /// The admin token of this scenario's emulators.
+    #[must_use]
+    pub fn admin_token(&self) -> &'static str {
+        ADMIN_TOKEN
     }
 
     /// The rival's key, to compete with the page from the test itself.

@@ -1,6 +1,8 @@
 //! Settings: a wrong key, api.ini import, and what bad input leaves intact.
 
-use hotelband_e2e::{DEMO, Service, Setup};
+use std::ops::ControlFlow;
+
+use hotelband_e2e::{Admin, DEADLINE, DEMO, Service, Setup, USER, until};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::Result<()> {
@@ -100,6 +102,74 @@ async fn the_local_emulator_preset_signs_in_as_the_demo_user() -> anyhow::Result
             s.page.click_slot(Service::Band, 7).await?;
             s.page.wait_slot(Service::Band, 7, "mine").await?;
             assert_eq!(s.admin.state().await?.band.held_by(DEMO), [7]);
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_url_and_an_html_page_are_explained() -> anyhow::Result<()> {
+    Setup::new("unreachable-and-html")
+        // The browser's own line for the refused connection.
+        .allow_console("net::ERR_CONNECTION_REFUSED")
+        .run(async |s| {
+            s.page.open(&s.url()).await?;
+            let mut settings = s.settings();
+            // A port nobody listens on any more; the "band" is the page itself, an HTML document.
+            let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+            settings.hotel_url = format!("http://{closed}/hotel/api");
+            settings.band_url = format!("{}/not-an-api", s.emulator.url());
+            s.page.fill_settings(&settings).await?;
+            s.page.wait_text("hotel-error", &closed.to_string()).await?;
+            until("the band error to be shown", DEADLINE, || async {
+                let error = s.page.error(Service::Band).await?;
+                Ok(if error.trim().is_empty() {
+                    ControlFlow::Continue("no band error yet".to_string())
+                } else {
+                    ControlFlow::Break(())
+                })
+            })
+            .await?;
+            let band_error = s.page.error(Service::Band).await?;
+            assert!(
+                !band_error.contains("<html"),
+                "raw HTML shown: {band_error:?}"
+            );
+            s.page
+                .screenshot(&s.artifacts, "unreachable-and-html")
+                .await?;
+            assert_eq!(s.page.value("hotel-url").await?, settings.hotel_url);
+            assert_eq!(s.page.value("band-key").await?, settings.band_key);
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cors_proxy_prefix_reaches_another_server() -> anyhow::Result<()> {
+    Setup::new("cors-proxy")
+        .run(async |s| {
+            // A second emulator with the same users stands in for the course's servers.
+            let upstream = hotelband_server::start(hotelband_server::Config {
+                users: s.users(),
+                admin_token: s.admin_token().to_string(),
+                ..hotelband_server::Config::default()
+            })
+            .await?;
+            let upstream_admin = Admin::new(&upstream.url(), s.admin_token());
+            s.page.open(&s.url()).await?;
+            let mut settings = s.settings();
+            settings.hotel_url = format!("{}/hotel/api", upstream.url());
+            settings.band_url = format!("{}/band/api", upstream.url());
+            s.page
+                .type_into("proxy", &format!("{}/proxy/", s.emulator.url()))
+                .await?;
+            s.page.fill_settings(&settings).await?;
+            s.page.wait_free_slots(20).await?;
+            s.page.click_slot(Service::Hotel, 4).await?;
+            s.page.wait_slot(Service::Hotel, 4, "mine").await?;
+            assert_eq!(upstream_admin.state().await?.hotel.held_by(USER), [4]);
+            assert!(s.admin.state().await?.hotel.held_by(USER).is_empty());
             Ok(())
         })
         .await
