@@ -1,7 +1,7 @@
 //! One browser scenario: a fresh emulator, chromedriver and Chromium profile, torn down even
 //! when the body fails, with console errors checked and artifacts kept.
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use hotelband_server::{Config, Running, User};
 use tokio::sync::Mutex;
 
@@ -11,7 +11,7 @@ use crate::browser::Browser;
 use crate::chromedriver::Chromedriver;
 use crate::console;
 use crate::emulator;
-use crate::page::{Page, Settings};
+use crate::page::{Page, Service, Settings};
 
 /// One Chromium at a time keeps two cores from turning slowness into flaky deadlines.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
@@ -169,10 +169,26 @@ impl Scenario {
         ADMIN_TOKEN
     }
 
-    /// The rival's key, to compete with the page from the test itself.
-    #[must_use]
-    pub fn rival_token(&self) -> &'static str {
-        RIVAL_TOKEN
+    /// [`RIVAL`] reserves (`POST`) or releases (`DELETE`) `slot` at `service` directly, beside
+    /// the page; anything but a 200 is an error.
+    pub async fn rival(&self, method: reqwest::Method, service: Service, slot: u16) -> Result<()> {
+        let url = format!(
+            "{}/{}/api/reservation/{slot}",
+            self.emulator.url(),
+            service.name()
+        );
+        let reply = reqwest::Client::new()
+            .request(method.clone(), &url)
+            .bearer_auth(RIVAL_TOKEN)
+            .send()
+            .await
+            .with_context(|| format!("{RIVAL}: {method} {url}"))?;
+        ensure!(
+            reply.status() == 200,
+            "{RIVAL}: {method} {url}: {}",
+            reply.status()
+        );
+        Ok(())
     }
 
     /// The key the page uses; tests check it never shows on the page.

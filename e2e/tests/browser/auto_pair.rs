@@ -2,11 +2,9 @@
 
 use std::time::Duration;
 
-use hotelband_e2e::{RIVAL, Service, Setup, USER, admin::first_conflict};
+use hotelband_e2e::{Service, Setup, USER, admin::first_conflict};
 use hotelband_server::{Crowd, Faults};
 use reqwest::Method;
-
-use crate::api;
 
 /// Long enough for a pair under mixed faults and a crowd at one request a second.
 const PAIR_DEADLINE: Duration = Duration::from_secs(150);
@@ -68,17 +66,8 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
 {
     Setup::new("reload-upgrade")
         .run(async |s| {
-            let base = s.emulator.url();
             for service in Service::ALL {
-                let status = api(
-                    Method::POST,
-                    &base,
-                    service,
-                    "/reservation/1",
-                    s.rival_token(),
-                )
-                .await?;
-                assert_eq!(status, 200, "{RIVAL} takes slot 1 at {service:?}");
+                s.rival(Method::POST, service, 1).await?;
             }
             s.open_signed_in().await?;
             s.page.click("auto-start").await?;
@@ -95,15 +84,7 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
             s.page.screenshot(&s.artifacts, "resumed").await?;
 
             for service in Service::ALL {
-                let status = api(
-                    Method::DELETE,
-                    &base,
-                    service,
-                    "/reservation/1",
-                    s.rival_token(),
-                )
-                .await?;
-                assert_eq!(status, 200);
+                s.rival(Method::DELETE, service, 1).await?;
             }
             s.page.wait_auto("done").await?;
             assert_eq!(s.page.status().await?.pair, Some(1));
@@ -147,17 +128,8 @@ async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> 
     Setup::new("second-tab")
         .run(async |s| {
             // With slot 1 taken the first tab keeps rechecking, so there is work to compete for.
-            let base = s.emulator.url();
             for service in Service::ALL {
-                let status = api(
-                    Method::POST,
-                    &base,
-                    service,
-                    "/reservation/1",
-                    s.rival_token(),
-                )
-                .await?;
-                assert_eq!(status, 200);
+                s.rival(Method::POST, service, 1).await?;
             }
             s.page.open(&s.url()).await?;
             s.page.click("remember-keys").await?;

@@ -4,8 +4,6 @@ use hotelband_e2e::{DEADLINE, Service, Setup, USER, until};
 use reqwest::Method;
 use std::ops::ControlFlow;
 
-use crate::api;
-
 #[tokio::test(flavor = "multi_thread")]
 async fn page_loads_and_shows_free_slots_of_both_services() -> anyhow::Result<()> {
     Setup::new("loads")
@@ -63,16 +61,7 @@ async fn clicking_reserves_then_cancels_and_the_emulator_agrees() -> anyhow::Res
 async fn a_slot_held_by_someone_else_is_taken_and_the_limit_is_explained() -> anyhow::Result<()> {
     Setup::new("taken-and-limit")
         .run(async |s| {
-            let base = s.emulator.url();
-            let status = api(
-                Method::POST,
-                &base,
-                Service::Hotel,
-                "/reservation/3",
-                s.rival_token(),
-            )
-            .await?;
-            assert_eq!(status, 200);
+            s.rival(Method::POST, Service::Hotel, 3).await?;
             s.open_signed_in().await?;
             s.page.wait_slot(Service::Hotel, 3, "taken").await?;
 
