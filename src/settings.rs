@@ -67,12 +67,6 @@ impl Default for Settings {
     }
 }
 
-/// Added to the delay the core keeps between two requests to one service. The core spaces the
-/// moments it hands requests out; the browser puts them on the wire a few milliseconds later,
-/// by varying amounts (Chrome's timings showed 996–999 ms gaps at a 1000 ms delay), and the
-/// services count the gaps between arrivals.
-const SEND_MARGIN_MS: u64 = 25;
-
 impl Settings {
     /// True when both services can be talked to.
     pub(crate) fn is_complete(&self) -> bool {
@@ -85,7 +79,7 @@ impl Settings {
     /// The core's configuration for these settings; `seed` feeds the planner's jitter.
     pub(crate) fn config(&self, seed: u64) -> Config {
         Config {
-            delay: Millis(self.delay_ms + SEND_MARGIN_MS),
+            delay: Millis(self.delay_ms),
             retries: self.retries,
             window: self.window,
             recheck: Millis(self.recheck_ms),
@@ -388,7 +382,7 @@ mod tests {
         let s = d.validate().unwrap();
         assert!(s.is_complete());
         assert_eq!(Draft::from_settings(&s), d);
-        assert_eq!(s.config(7).delay, Millis(1000 + SEND_MARGIN_MS));
+        assert_eq!(s.config(7).delay, Millis(1000));
         assert_eq!(s.config(7).seed, 7);
     }
 

@@ -87,7 +87,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
     let _ = writeln!(
         w,
         "- Faults (both services): none; 503 20%: 20% of requests get 503 before processing; \
-         mixed: 503 30% + 500 10% + lost reply 10% (applied, then 503 or dropped connection) + \
+         mixed: 503 30% + 500 10% + lost reply 10% (applied, then a 503 or a reply cut off mid-body) + \
          latency uniform 0-2 s.\n"
     );
     let _ = writeln!(w, "Definitions:\n");
@@ -246,9 +246,12 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
 
     if !context.charts.is_empty() {
         let _ = writeln!(w, "\n### Charts\n");
-        for (title, path) in &context.charts {
-            let _ = writeln!(w, "![{title}]({path})\n");
-        }
+        let images: Vec<String> = context
+            .charts
+            .iter()
+            .map(|(title, path)| format!("![{title}]({path})"))
+            .collect();
+        let _ = writeln!(w, "{}", images.join("\n\n"));
     }
     if !context.failures.is_empty() {
         let _ = writeln!(w, "\n### Runs without figures\n");

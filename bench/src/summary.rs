@@ -171,3 +171,70 @@ impl Duel {
         duel
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::trace::Trace;
+
+    fn result(client: ClientKind, seed: u64, first: Option<u64>, end: Option<u16>) -> RunResult {
+        RunResult {
+            client,
+            scenario: Scenario {
+                fault: FaultPreset::Mixed,
+                competitors: 10,
+                seed,
+            },
+            first_pair: first.map(Duration::from_millis),
+            best_achievable: Some(1),
+            time_to_best: None,
+            requests: 10,
+            final_slot: end,
+            orphans: usize::from(end.is_none()),
+            extra_holds: usize::from(end.is_none()),
+            violations: 0,
+            lost_replies: 0,
+            settled: true,
+            trace: Trace::default(),
+        }
+    }
+
+    #[test]
+    fn a_cell_counts_pairs_orphans_and_final_slots() {
+        let results = [
+            result(ClientKind::Ours, 1, Some(2_000), Some(1)),
+            result(ClientKind::Ours, 2, Some(4_000), Some(3)),
+            result(ClientKind::Ours, 3, None, None),
+            result(ClientKind::Naive, 1, Some(3_000), Some(2)),
+        ];
+        let s = Summary::of(&results, FaultPreset::Mixed, 10, ClientKind::Ours);
+        assert_eq!(s.runs, 3);
+        assert_eq!(s.paired_at_end, 2);
+        assert_eq!(s.paired_when_achievable, 2);
+        assert_eq!(s.first_pair, Some((2.0, 4.0)));
+        assert_eq!(s.final_slot, Some((1.0, 1, 3)));
+        assert_eq!(s.final_at_best, 1);
+        assert_eq!((s.orphans, s.runs_with_orphans), (1, 1));
+        let empty = Summary::of(&results, FaultPreset::None, 10, ClientKind::Ours);
+        assert_eq!((empty.runs, empty.first_pair), (0, None));
+    }
+
+    #[test]
+    fn the_duel_compares_seed_by_seed_and_ranks_no_pair_last() {
+        let results = [
+            result(ClientKind::Ours, 1, Some(2_000), Some(1)),
+            result(ClientKind::Naive, 1, Some(3_000), Some(2)),
+            result(ClientKind::Ours, 2, Some(2_000), Some(4)),
+            result(ClientKind::Naive, 2, Some(3_000), Some(4)),
+            result(ClientKind::Ours, 3, None, None),
+            result(ClientKind::Naive, 3, Some(3_000), Some(9)),
+            result(ClientKind::Ours, 4, Some(2_000), Some(5)),
+            result(ClientKind::Naive, 4, None, None),
+        ];
+        let duel = Duel::of(&results, FaultPreset::Mixed, 10);
+        assert_eq!(duel.ours_better, 2);
+        assert_eq!(duel.same, 1);
+        assert_eq!(duel.ours_worse, vec![3]);
+    }
+}

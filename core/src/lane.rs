@@ -7,6 +7,12 @@ use crate::api::{ApiError, Op, RequestId, Service, Slot};
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
+/// Added to `delay` between two sends to one service. The machine spaces the moments it hands
+/// requests out; a shell puts them on the wire a few milliseconds later by varying amounts
+/// (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps between
+/// arrivals. Small beside the delay, large beside that jitter.
+pub const SEND_MARGIN: Millis = Millis(25);
+
 /// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
 const PENALTY_STEP_DIVISOR: u64 = 4;
 /// Each other reply gives back `delay / 50`: slow enough that 429s stay rare (one in ~12).
@@ -112,9 +118,12 @@ impl Lane {
         }
     }
 
-    /// The spacing between two sends here: the configured delay plus what 429s taught.
+    /// The spacing between two sends here: the configured delay, the send margin, and what
+    /// 429s taught.
     pub(crate) fn gap(&self, delay: Millis) -> Millis {
-        delay.saturating_add(self.penalty)
+        delay
+            .saturating_add(SEND_MARGIN)
+            .saturating_add(self.penalty)
     }
 
     /// A 429: space requests a quarter of `delay` more, up to 4 × `delay` more.

@@ -34,5 +34,6 @@ pub use api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
 };
 pub use ini::{ApiIni, IniError};
+pub use lane::SEND_MARGIN;
 pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View, describe};
 pub use time::Millis;

@@ -3,7 +3,8 @@
 //! again blindly; time going backwards is harmless.
 
 use hotelband_core::{
-    ApiError, AutoState, Config, EventKind, Millis, Op, Outcome, Request, Service, Session, Slot,
+    ApiError, AutoState, Config, EventKind, Millis, Op, Outcome, Request, SEND_MARGIN, Service,
+    Session, Slot,
 };
 
 fn slot(n: u16) -> Slot {
@@ -89,8 +90,8 @@ fn manual_actions_share_one_pacer_and_queue() {
     assert_eq!(cancel.op, Op::Cancel(slot(7)));
     assert_eq!(
         now,
-        Millis(1000),
-        "paced a full delay after the previous send"
+        config().delay.saturating_add(SEND_MARGIN),
+        "paced a full delay (and the send margin) after the previous send"
     );
     session.handle_response(now, cancel.id, status(409));
     let view = session.view();
