@@ -25,6 +25,8 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-## The pairing-strategy benchmark: writes its section of BENCHMARKS.md and bench/charts/*.svg.
-bench:
+## Figures: the pairing-strategy matrix (writes its section of BENCHMARKS.md and
+## bench/charts/*.svg), then the page's time to the first pair in Chromium (printed).
+bench: browser-toolchain dist
 	cargo run --release -p hotelband-bench -- --out BENCHMARKS.md
+	cargo run --release -p hotelband-e2e --example page_figures

@@ -6,7 +6,6 @@
 //! the clients' own accounts.
 
 pub mod achievable;
-pub mod admin;
 pub mod charts;
 pub mod driver;
 pub mod http;
@@ -19,3 +18,6 @@ pub mod scenario;
 pub mod stats;
 pub mod summary;
 pub mod trace;
+
+/// The emulator's inspection client, shared with the browser tests.
+pub use hotelband_server::inspect as admin;

@@ -11,25 +11,8 @@ use serde_json::json;
 use crate::artifacts::Artifacts;
 use crate::wait::{DEADLINE, until};
 
-/// One of the two services, as the page names it in its ids.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Service {
-    Hotel,
-    Band,
-}
-
-impl Service {
-    pub const ALL: [Service; 2] = [Service::Hotel, Service::Band];
-
-    /// `hotel` or `band`: the ids' prefix and the emulator's path segment.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Service::Hotel => "hotel",
-            Service::Band => "band",
-        }
-    }
-}
+/// One of the two services; its `name()` is the page's id prefix and the emulator's path.
+pub use hotelband_server::Service;
 
 /// One slot button of a table.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

@@ -91,7 +91,11 @@ impl Setup {
         let browser = Browser::launch(&driver).await?;
         let page = Page::new(browser.client().clone());
         let scenario = Scenario {
-            admin: Admin::new(&emulator.url(), ADMIN_TOKEN),
+            admin: Admin::new(
+                reqwest::Client::new(),
+                emulator.url(),
+                ADMIN_TOKEN.to_string(),
+            ),
             page,
             artifacts,
             emulator,

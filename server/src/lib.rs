@@ -10,6 +10,7 @@ mod config;
 mod crowd;
 mod faults;
 mod history;
+pub mod inspect;
 mod pacing;
 mod proxy;
 mod reply;

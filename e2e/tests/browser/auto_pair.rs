@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use hotelband_e2e::{Service, Setup, USER, admin::first_conflict};
+use hotelband_e2e::{
+    Service, Setup, USER,
+    admin::{ChangeOp, first_conflict},
+};
 use hotelband_server::{Crowd, Faults};
 use reqwest::Method;
 
@@ -49,7 +52,7 @@ async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyh
 
             let state = s.admin.state().await?;
             for service in Service::ALL {
-                let seen = state.service(service);
+                let seen = state.services()[service.index()];
                 assert_eq!(seen.violations_of(USER), 0, "{service:?} pacing violations");
             }
             let faults = state.hotel.counters.fault_503 + state.band.counters.fault_503;
@@ -97,12 +100,12 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
             let user_ops: Vec<_> = history.iter().filter(|c| c.user == USER).collect();
             let release_2 = user_ops
                 .iter()
-                .filter(|c| c.op == "release" && c.slot == 2)
+                .filter(|c| c.op == ChangeOp::Release && c.slot == 2)
                 .map(|c| c.seq)
                 .min();
             let reserve_1: Vec<u64> = user_ops
                 .iter()
-                .filter(|c| c.op == "reserve" && c.slot == 1)
+                .filter(|c| c.op == ChangeOp::Reserve && c.slot == 1)
                 .map(|c| c.seq)
                 .collect();
             assert_eq!(
@@ -156,7 +159,11 @@ async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> 
             tokio::time::sleep(Duration::from_secs(6)).await;
             let after = s.admin.state().await?;
             for service in Service::ALL {
-                assert_eq!(after.service(service).violations_of(USER), 0, "{service:?}");
+                assert_eq!(
+                    after.services()[service.index()].violations_of(USER),
+                    0,
+                    "{service:?}"
+                );
             }
             assert_eq!(
                 after.matched_pair(USER),

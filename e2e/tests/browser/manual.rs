@@ -32,13 +32,13 @@ async fn clicking_reserves_then_cancels_and_the_emulator_agrees() -> anyhow::Res
             s.page.click_slot(Service::Hotel, 5).await?;
             s.page.wait_slot(Service::Hotel, 5, "mine").await?;
             let state = s.admin.state().await?;
-            assert_eq!(state.hotel.held_by(USER), [5]);
-            assert!(state.band.held_by(USER).is_empty());
+            assert_eq!(state.hotel.holds_of(USER), [5]);
+            assert!(state.band.holds_of(USER).is_empty());
             s.page.screenshot(&s.artifacts, "reserved").await?;
 
             s.page.click_slot(Service::Hotel, 5).await?;
             s.page.wait_slot(Service::Hotel, 5, "free").await?;
-            assert!(s.admin.state().await?.hotel.held_by(USER).is_empty());
+            assert!(s.admin.state().await?.hotel.holds_of(USER).is_empty());
 
             let log = s.page.texts("#request-log tr").await?.join("\n");
             assert!(log.contains("POST"), "request log: {log}");
@@ -83,7 +83,7 @@ async fn a_slot_held_by_someone_else_is_taken_and_the_limit_is_explained() -> an
             .await?;
             s.page.screenshot(&s.artifacts, "limit").await?;
             let state = s.admin.state().await?;
-            assert_eq!(state.hotel.held_by(USER), [1, 2], "the page never holds 3");
+            assert_eq!(state.hotel.holds_of(USER), [1, 2], "the page never holds 3");
             Ok(())
         })
         .await

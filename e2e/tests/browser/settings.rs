@@ -101,7 +101,7 @@ async fn the_local_emulator_preset_signs_in_as_the_demo_user() -> anyhow::Result
             assert_eq!(s.page.value("band-url").await?, format!("{base}/band/api"));
             s.page.click_slot(Service::Band, 7).await?;
             s.page.wait_slot(Service::Band, 7, "mine").await?;
-            assert_eq!(s.admin.state().await?.band.held_by(DEMO), [7]);
+            assert_eq!(s.admin.state().await?.band.holds_of(DEMO), [7]);
             Ok(())
         })
         .await
@@ -156,7 +156,11 @@ async fn the_cors_proxy_prefix_reaches_another_server() -> anyhow::Result<()> {
                 ..hotelband_server::Config::default()
             })
             .await?;
-            let upstream_admin = Admin::new(&upstream.url(), s.admin_token());
+            let upstream_admin = Admin::new(
+                reqwest::Client::new(),
+                upstream.url(),
+                s.admin_token().to_string(),
+            );
             s.page.open(&s.url()).await?;
             let mut settings = s.settings();
             settings.hotel_url = format!("{}/hotel/api", upstream.url());
@@ -168,8 +172,8 @@ async fn the_cors_proxy_prefix_reaches_another_server() -> anyhow::Result<()> {
             s.page.wait_free_slots(20).await?;
             s.page.click_slot(Service::Hotel, 4).await?;
             s.page.wait_slot(Service::Hotel, 4, "mine").await?;
-            assert_eq!(upstream_admin.state().await?.hotel.held_by(USER), [4]);
-            assert!(s.admin.state().await?.hotel.held_by(USER).is_empty());
+            assert_eq!(upstream_admin.state().await?.hotel.holds_of(USER), [4]);
+            assert!(s.admin.state().await?.hotel.holds_of(USER).is_empty());
             Ok(())
         })
         .await

@@ -1,6 +1,7 @@
-//! The emulator's inspection API (`/admin/*`), read after a run: who holds what, the counters,
-//! and the history of applied changes. Lenient decoding: fields the benchmark does not use are
-//! ignored and missing counters read as zero, so the emulator may grow without breaking this.
+//! A client of the emulator's inspection API (`/admin/*`) for tests and benchmarks: who holds
+//! what, the counters, and the history of applied changes. Lenient decoding: fields a caller
+//! does not use are ignored and missing counters read as zero, so the emulator may grow without
+//! breaking its callers.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -68,6 +69,17 @@ impl State {
     #[must_use]
     pub fn services(&self) -> [&ServiceState; 2] {
         [&self.hotel, &self.band]
+    }
+
+    /// The slot `user` holds at both services when that is exactly one matched pair and
+    /// nothing else; `Err` says what is held instead.
+    pub fn matched_pair(&self, user: &str) -> Result<u16, String> {
+        let hotel = self.hotel.holds_of(user);
+        let band = self.band.holds_of(user);
+        match (hotel.as_slice(), band.as_slice()) {
+            ([h], [b]) if h == b => Ok(*h),
+            _ => Err(format!("{user} holds hotel {hotel:?}, band {band:?}")),
+        }
     }
 }
 
@@ -165,6 +177,40 @@ pub enum ChangeOp {
     Release,
 }
 
+/// Replays `history` and names the first change after which a slot had two holders or a user
+/// held more than `max_holds` slots at one service, if any.
+#[must_use]
+pub fn first_conflict(history: &[Change], max_holds: usize) -> Option<String> {
+    let mut holders: BTreeMap<(&str, u16), &str> = BTreeMap::new();
+    for change in history {
+        let key = (change.service.as_str(), change.slot);
+        match change.op {
+            ChangeOp::Reserve => {
+                if let Some(other) = holders.insert(key, change.user.as_str()) {
+                    return Some(format!(
+                        "#{}: {key:?} held by {other} and {}",
+                        change.seq, change.user
+                    ));
+                }
+                let held = holders
+                    .iter()
+                    .filter(|((service, _), user)| *service == key.0 && **user == change.user)
+                    .count();
+                if held > max_holds {
+                    return Some(format!(
+                        "#{}: {} holds {held} at {}",
+                        change.seq, change.user, key.0
+                    ));
+                }
+            }
+            ChangeOp::Release => {
+                holders.remove(&key);
+            }
+        }
+    }
+    None
+}
+
 impl Admin {
     /// An admin client for the emulator at `url` (`http://127.0.0.1:PORT`).
     #[must_use]
@@ -243,5 +289,36 @@ mod tests {
         assert_eq!(changes[1].op, ChangeOp::Release);
         assert_eq!(changes[1].at_ms, 130);
         assert_eq!(changes[1].reply, ChangeReply::Lost);
+    }
+
+    fn change(seq: u64, user: &str, op: ChangeOp, slot: u16) -> Change {
+        Change {
+            seq,
+            at_ms: seq,
+            service: "hotel".to_owned(),
+            user: user.to_owned(),
+            op,
+            slot,
+            reply: ChangeReply::Ok,
+        }
+    }
+
+    #[test]
+    fn first_conflict_finds_a_double_holder_and_a_third_hold() {
+        use ChangeOp::{Release, Reserve};
+        let clean = [
+            change(1, "a", Reserve, 1),
+            change(2, "a", Release, 1),
+            change(3, "b", Reserve, 1),
+        ];
+        assert_eq!(first_conflict(&clean, 2), None);
+        let double = [change(1, "a", Reserve, 1), change(2, "b", Reserve, 1)];
+        assert!(first_conflict(&double, 2).is_some_and(|why| why.starts_with("#2")));
+        let three = [
+            change(1, "a", Reserve, 1),
+            change(2, "a", Reserve, 2),
+            change(3, "a", Reserve, 3),
+        ];
+        assert!(first_conflict(&three, 2).is_some_and(|why| why.contains("holds 3")));
     }
 }
