@@ -188,9 +188,10 @@ impl fmt::Display for EventKind {
                 f,
                 "Upgraded to slot {to} at both services; releasing slot {from}"
             ),
-            EventKind::NoCommonSlot => {
-                f.write_str("No slot in the window is free at both services right now")
-            }
+            EventKind::NoCommonSlot => f.write_str(
+                "No slot in the window is free at both services right now; \
+                 still watching (a wider window in Settings looks further)",
+            ),
             EventKind::Failed { service, op, error } => {
                 write!(f, "{} at the {service} failed: {error}", describe(*op))
             }
