@@ -269,10 +269,25 @@ impl Driver {
 
     /// Starts auto-pair and remembers it across reloads.
     pub(crate) fn start(&self) {
-        if self.ready(None) {
+        if self.about_to_drive() {
+            // Saved settings re-elect the driving tab, which takes a moment: a click right after
+            // Save is remembered, and `take_over` starts from the flag.
+            storage::save_running(true);
+            self.board.notice.set(Some(
+                "auto-pair starts as soon as this tab drives".to_owned(),
+            ));
+        } else if self.ready(None) {
             storage::save_running(true);
             self.command(|s, now| s.start(now));
         }
+    }
+
+    /// Settings are complete and this tab is about to drive: the lock is asked for and not yet
+    /// answered, or granted and waiting out the pacing delay of the previous driver.
+    fn about_to_drive(&self) -> bool {
+        let inner = self.inner.borrow();
+        let complete = inner.settings.as_ref().is_some_and(Settings::is_complete);
+        complete && !inner.driving && self.board.lock.get_untracked() != LockState::Follower
     }
 
     /// Stops auto-pair, keeping a complete pair.
