@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{admin_get, admin_put, client, config, start, status_json, token};
+use common::{admin_get, admin_put, client, config, start, status_json, status_of, token};
 use reqwest::Method;
 use serde_json::json;
 
@@ -78,15 +78,7 @@ async fn refused_writes_are_not_lost_and_not_recorded() {
     let server = start(config(2)).await;
     let c = client();
     let url = format!("{}/band/api/reservation/3", server.url());
-    assert_eq!(
-        c.post(&url)
-            .bearer_auth(token(1))
-            .send()
-            .await
-            .expect("ok")
-            .status(),
-        200
-    );
+    assert_eq!(status_of(&c, Method::POST, &url, 1).await, 200);
     admin_put(&c, &server, "faults/band", json!({"p_lost": 1.0})).await;
     // A 409 changes nothing, so there is no reply to lose.
     let response = c

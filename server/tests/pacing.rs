@@ -4,8 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{admin_get, admin_put, client, config, start, status_json, token};
+use common::{admin_get, admin_put, client, config, start, status_json, status_of, token};
 use hotelband_server::Pacing;
+use reqwest::Method;
 use serde_json::json;
 
 fn paced() -> hotelband_server::Config {
@@ -19,15 +20,7 @@ async fn second_request_within_the_interval_is_429_and_counted() {
     let server = start(paced()).await;
     let c = client();
     let url = format!("{}/hotel/api/reservation", server.url());
-    assert_eq!(
-        c.get(&url)
-            .bearer_auth(token(0))
-            .send()
-            .await
-            .expect("ok")
-            .status(),
-        200
-    );
+    assert_eq!(status_of(&c, Method::GET, &url, 0).await, 200);
     tokio::time::sleep(Duration::from_millis(100)).await;
     let response = c
         .get(&url)
@@ -40,25 +33,9 @@ async fn second_request_within_the_interval_is_429_and_counted() {
     let (status, body) = status_json(response).await;
     assert_eq!((status, body["code"].as_u64()), (429, Some(429)));
     // Other users and the other service have clocks of their own.
-    assert_eq!(
-        c.get(&url)
-            .bearer_auth(token(1))
-            .send()
-            .await
-            .expect("ok")
-            .status(),
-        200
-    );
+    assert_eq!(status_of(&c, Method::GET, &url, 1).await, 200);
     let band = format!("{}/band/api/reservation", server.url());
-    assert_eq!(
-        c.get(&band)
-            .bearer_auth(token(0))
-            .send()
-            .await
-            .expect("ok")
-            .status(),
-        200
-    );
+    assert_eq!(status_of(&c, Method::GET, &band, 0).await, 200);
     let state = admin_get(&c, &server, "state").await;
     assert_eq!(state["hotel"]["counters"]["violations"], 1);
     assert_eq!(
@@ -69,15 +46,7 @@ async fn second_request_within_the_interval_is_429_and_counted() {
 
     // A 429 does not reset the clock: a request 1 s after the first served one passes.
     tokio::time::sleep(Duration::from_millis(900)).await;
-    assert_eq!(
-        c.get(&url)
-            .bearer_auth(token(0))
-            .send()
-            .await
-            .expect("ok")
-            .status(),
-        200
-    );
+    assert_eq!(status_of(&c, Method::GET, &url, 0).await, 200);
 }
 
 #[tokio::test]
@@ -97,15 +66,7 @@ async fn without_enforcement_violations_are_served_and_counted() {
     );
     let url = format!("{}/band/api/reservation/available", server.url());
     for _ in 0..3 {
-        assert_eq!(
-            c.get(&url)
-                .bearer_auth(token(0))
-                .send()
-                .await
-                .expect("ok")
-                .status(),
-            200
-        );
+        assert_eq!(status_of(&c, Method::GET, &url, 0).await, 200);
     }
     let state = admin_get(&c, &server, "state").await;
     assert_eq!(state["band"]["counters"]["violations"], 2);

@@ -61,6 +61,18 @@ pub async fn call(
         .expect("request completes")
 }
 
+/// The status of `METHOD url` as user `user`.
+pub async fn status_of(client: &Client, method: Method, url: &str, user: usize) -> u16 {
+    client
+        .request(method, url)
+        .bearer_auth(token(user))
+        .send()
+        .await
+        .expect("request completes")
+        .status()
+        .as_u16()
+}
+
 /// Status and JSON body.
 pub async fn status_json(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
