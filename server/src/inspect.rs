@@ -177,35 +177,42 @@ pub enum ChangeOp {
     Release,
 }
 
-/// Replays `history` and names the first change after which a slot had two holders or a user
-/// held more than `max_holds` slots at one service, if any.
+/// Replays `history` and names the first change that breaks the rules of the services: out
+/// of order, a slot with two holders, a release by someone who did not hold the slot, or a
+/// user holding more than `max_holds` slots at one service.
 #[must_use]
 pub fn first_conflict(history: &[Change], max_holds: usize) -> Option<String> {
     let mut holders: BTreeMap<(&str, u16), &str> = BTreeMap::new();
+    let mut last_seq = 0;
     for change in history {
+        let seq = change.seq;
+        if seq <= last_seq {
+            return Some(format!("#{seq} comes after #{last_seq}"));
+        }
+        last_seq = seq;
         let key = (change.service.as_str(), change.slot);
+        let user = change.user.as_str();
         match change.op {
             ChangeOp::Reserve => {
-                if let Some(other) = holders.insert(key, change.user.as_str()) {
-                    return Some(format!(
-                        "#{}: {key:?} held by {other} and {}",
-                        change.seq, change.user
-                    ));
+                if let Some(other) = holders.insert(key, user) {
+                    return Some(format!("#{seq}: {key:?} held by {other} and {user}"));
                 }
                 let held = holders
                     .iter()
-                    .filter(|((service, _), user)| *service == key.0 && **user == change.user)
+                    .filter(|((service, _), holder)| *service == key.0 && **holder == user)
                     .count();
                 if held > max_holds {
-                    return Some(format!(
-                        "#{}: {} holds {held} at {}",
-                        change.seq, change.user, key.0
-                    ));
+                    return Some(format!("#{seq}: {user} holds {held} at {}", key.0));
                 }
             }
-            ChangeOp::Release => {
-                holders.remove(&key);
-            }
+            ChangeOp::Release => match holders.remove(&key) {
+                Some(holder) if holder == user => {}
+                other => {
+                    return Some(format!(
+                        "#{seq}: {user} released {key:?}, held by {other:?}"
+                    ));
+                }
+            },
         }
     }
     None
@@ -320,5 +327,9 @@ mod tests {
             change(3, "a", Reserve, 3),
         ];
         assert!(first_conflict(&three, 2).is_some_and(|why| why.contains("holds 3")));
+        let foreign = [change(1, "a", Reserve, 1), change(2, "b", Release, 1)];
+        assert!(first_conflict(&foreign, 2).is_some_and(|why| why.starts_with("#2: b released")));
+        let unordered = [change(2, "a", Reserve, 1), change(1, "a", Release, 1)];
+        assert!(first_conflict(&unordered, 2).is_some_and(|why| why == "#1 comes after #2"));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use hotelband_server::inspect::{Change, first_conflict};
 use hotelband_server::{Config, Pacing, Running, User};
 use reqwest::{Client, Method, Response};
 use serde_json::Value;
@@ -119,37 +120,13 @@ pub fn ids(list: &Value) -> Vec<u64> {
         .collect()
 }
 
-/// Replays a history: per service and slot, reserve needs a free slot, release needs the
-/// releaser to hold it; no user ever holds more than `max_holds` at a service. Returns the
-/// number of events checked.
+/// Replays a history with the inspection client's checker (order, one holder per slot,
+/// releases by the holder, at most `max_holds` per user and service); panics on the first
+/// conflict. Returns the number of events checked.
 pub fn check_history(history: &Value, max_holds: usize) -> usize {
-    use std::collections::HashMap;
-    let events = history.as_array().expect("history is an array");
-    let mut holder: HashMap<(String, u64), String> = HashMap::new();
-    let mut count: HashMap<(String, String), usize> = HashMap::new();
-    let mut last_seq = 0;
-    for e in events {
-        let seq = e["seq"].as_u64().expect("seq");
-        assert!(seq > last_seq, "seq increases: {e}");
-        last_seq = seq;
-        let service = e["service"].as_str().expect("service").to_owned();
-        let user = e["user"].as_str().expect("user").to_owned();
-        let slot = e["slot"].as_u64().expect("slot");
-        let key = (service.clone(), slot);
-        let n = count.entry((service, user.clone())).or_default();
-        match e["op"].as_str().expect("op") {
-            "reserve" => {
-                assert!(!holder.contains_key(&key), "two holders: {e}");
-                holder.insert(key, user);
-                *n += 1;
-                assert!(*n <= max_holds, "more than {max_holds} holds: {e}");
-            }
-            "release" => {
-                assert_eq!(holder.remove(&key).as_deref(), Some(user.as_str()), "{e}");
-                *n -= 1;
-            }
-            other => panic!("unknown op {other}"),
-        }
+    let changes: Vec<Change> = serde_json::from_value(history.clone()).expect("history decodes");
+    if let Some(conflict) = first_conflict(&changes, max_holds) {
+        panic!("history conflict: {conflict}");
     }
-    events.len()
+    changes.len()
 }
