@@ -51,6 +51,7 @@ impl FaultPreset {
                 p500: 0.1,
                 p_lost: 0.1,
                 latency_ms: (0, 2_000),
+                ..Faults::default()
             },
         }
     }

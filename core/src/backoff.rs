@@ -55,7 +55,14 @@ mod tests {
             let wait = retry_wait(1, Millis(10), Some(Millis(5000)), &mut rng);
             assert!(wait >= Millis(5000));
         }
-        let huge = backoff(u32::MAX, Millis(u64::MAX), &mut rng);
-        assert!(huge <= Millis(u64::MAX));
+    }
+
+    #[test]
+    fn a_ceiling_past_u64_saturates_instead_of_wrapping() {
+        // 2^62 * 2^4 wraps to 0 in u64: a wrapping ceiling would make every wait 0.
+        let mut rng = Rng::new(2);
+        let base = Millis(1 << 62);
+        let waits: Vec<Millis> = (0..64).map(|_| backoff(u32::MAX, base, &mut rng)).collect();
+        assert!(waits.iter().any(|w| w.0 > base.0), "{waits:?}");
     }
 }

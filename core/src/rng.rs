@@ -59,7 +59,23 @@ mod tests {
             assert!((5..=9).contains(&y));
         }
         assert_eq!(Rng::new(1).between(9, 3), 9);
-        assert!(Rng::new(1).up_to(u64::MAX) > 0);
+    }
+
+    #[test]
+    fn ranges_are_inclusive_and_the_full_range_is_the_raw_stream() {
+        let mut rng = Rng::new(5);
+        let mut seen = [false; 4];
+        for _ in 0..1000 {
+            seen[rng.up_to(3) as usize] = true;
+        }
+        assert_eq!(seen, [true; 4], "every value of 0..=3 is drawn");
+        let mut seen = [false; 3];
+        for _ in 0..1000 {
+            seen[(rng.between(7, 9) - 7) as usize] = true;
+        }
+        assert_eq!(seen, [true; 3], "every value of 7..=9 is drawn");
+        let mut raw = rng.clone();
+        assert_eq!(rng.up_to(u64::MAX), raw.next_u64());
     }
 
     #[test]

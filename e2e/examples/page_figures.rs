@@ -22,6 +22,7 @@ async fn main() -> Result<()> {
         p500: 0.1,
         p_lost: 0.1,
         latency_ms: (0, 2_000),
+        ..Faults::default()
     };
     println!("| faults | run | time to first pair (s) | ratio to 2 × delay | slot |");
     println!("|---|---|---|---|---|");

@@ -138,7 +138,7 @@ async fn faults_update(
         return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
     }
     tracing::info!(service = service.name(), ?faults, "faults set");
-    shared.world().services[service.index()].faults = faults.clone();
+    shared.world().services[service.index()].set_faults(faults.clone());
     to_json(&faults)
 }
 

@@ -297,6 +297,29 @@ pub struct Faults {
     /// Uniform delay range `(lo, hi)` in ms before processing, so that concurrent requests can
     /// be applied out of order.
     pub latency_ms: (u64, u64),
+    /// What happens to the first writes (reserve or cancel) of any user, in arrival order, in
+    /// place of the dice: a test that needs a fault meets it by construction, not by luck.
+    pub script: Vec<Scripted>,
+}
+
+/// One write's scripted fate (see [`Faults::script`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scripted {
+    /// Processed normally, whatever the dice say.
+    #[serde(rename = "ok")]
+    Ok,
+    /// 503 with `Retry-After`, not processed.
+    #[serde(rename = "503")]
+    Unavailable,
+    /// 500, not processed.
+    #[serde(rename = "500")]
+    ServerError,
+    /// Applied, then answered with a 503.
+    #[serde(rename = "lost-503")]
+    LostUnavailable,
+    /// Applied, then the reply is cut off mid-body.
+    #[serde(rename = "lost-cut")]
+    LostDropped,
 }
 
 impl Faults {
@@ -308,6 +331,7 @@ impl Faults {
             p500: 0.01,
             p_lost: 0.01,
             latency_ms: (20, 200),
+            script: Vec::new(),
         }
     }
 

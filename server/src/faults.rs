@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::config::Faults;
+use crate::config::{Faults, Scripted};
 use crate::rng::Rng;
 
 /// A fault that replaces processing.
@@ -64,6 +64,23 @@ pub(crate) fn roll(faults: &Faults, rng: &mut Rng) -> Dice {
     }
 }
 
+/// The dice of a write whose fate is scripted: the script decides the fault, the dice still
+/// decide the latency.
+pub(crate) fn scripted(dice: Dice, fate: Scripted) -> Dice {
+    let (before, lost) = match fate {
+        Scripted::Ok => (None, None),
+        Scripted::Unavailable => (Some(Before::Unavailable), None),
+        Scripted::ServerError => (Some(Before::ServerError), None),
+        Scripted::LostUnavailable => (None, Some(Lost::Unavailable)),
+        Scripted::LostDropped => (None, Some(Lost::Dropped)),
+    };
+    Dice {
+        before,
+        lost,
+        ..dice
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +103,7 @@ mod tests {
             p500: 0.1,
             p_lost: 0.5,
             latency_ms: (10, 20),
+            ..Faults::default()
         };
         let mut rng = Rng::new(42);
         let dice: Vec<Dice> = (0..10_000).map(|_| roll(&faults, &mut rng)).collect();
@@ -113,6 +131,27 @@ mod tests {
         let mut again = Rng::new(42);
         let replay: Vec<Dice> = (0..10_000).map(|_| roll(&faults, &mut again)).collect();
         assert_eq!(dice, replay);
+    }
+
+    #[test]
+    fn a_script_overrides_the_fault_and_keeps_the_latency() {
+        let rolled = Dice {
+            before: Some(Before::ServerError),
+            latency: Duration::from_millis(7),
+            lost: None,
+        };
+        let cases = [
+            (Scripted::Ok, None, None),
+            (Scripted::Unavailable, Some(Before::Unavailable), None),
+            (Scripted::ServerError, Some(Before::ServerError), None),
+            (Scripted::LostUnavailable, None, Some(Lost::Unavailable)),
+            (Scripted::LostDropped, None, Some(Lost::Dropped)),
+        ];
+        for (fate, before, lost) in cases {
+            let dice = scripted(rolled, fate);
+            assert_eq!((dice.before, dice.lost), (before, lost), "{fate:?}");
+            assert_eq!(dice.latency, rolled.latency, "{fate:?}");
+        }
     }
 
     #[test]

@@ -29,8 +29,8 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use config::{
-    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Pacing, PacingWire, ServiceFile,
-    User, UserEntry, random_token,
+    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Pacing, PacingWire, Scripted,
+    ServiceFile, User, UserEntry, random_token,
 };
 pub use state::Service;
 

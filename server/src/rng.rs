@@ -72,6 +72,20 @@ mod tests {
             assert!((3..=5).contains(&b));
         }
         assert_eq!(rng.between(9, 2), 9);
-        let _ = rng.between(0, u64::MAX);
+    }
+
+    #[test]
+    fn ranges_are_inclusive_and_the_full_range_is_the_raw_stream() {
+        let mut rng = Rng::new(5);
+        let mut seen = [false; 3];
+        let mut halves = [false; 2];
+        for _ in 0..1000 {
+            seen[(rng.between(3, 5) - 3) as usize] = true;
+            halves[usize::from(rng.unit() >= 0.5)] = true;
+        }
+        assert_eq!(seen, [true; 3], "every value of 3..=5 is drawn");
+        assert_eq!(halves, [true; 2], "unit() reaches both halves of [0, 1)");
+        let mut raw = rng.clone();
+        assert_eq!(rng.between(0, u64::MAX), raw.next_u64());
     }
 }

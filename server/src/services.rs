@@ -4,7 +4,8 @@
 //! Each request goes through the same steps, in this order (each may end it):
 //! 1. auth: a known `Bearer` token, else 401;
 //! 2. pacing on arrival (see `pacing.rs`): 429 with `Retry-After` when enforced;
-//! 3. the fault dice: 503 (with `Retry-After`) or 500 instead of processing;
+//! 3. the fault dice (or, for the first writes, the fault script): 503 (with `Retry-After`)
+//!    or 500 instead of processing;
 //! 4. the injected latency (so concurrent requests may be applied out of order);
 //! 5. the id: digits only and within `u64`, else 400; within `1..=slots`, else 403;
 //! 6. apply (see `state.rs` for 409 and 451), recorded in the history;
@@ -61,6 +62,12 @@ enum Action {
     Holds,
     Reserve(Option<String>),
     Release(Option<String>),
+}
+
+impl Action {
+    fn is_write(&self) -> bool {
+        matches!(self, Action::Reserve(_) | Action::Release(_))
+    }
 }
 
 async fn available_list(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
@@ -138,7 +145,12 @@ async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
             svc.last_arrival.resize(user.0 as usize + 1, None);
         }
         svc.last_arrival[user.0 as usize] = Some(arrival);
-        let dice = faults::roll(&svc.faults, &mut svc.rng);
+        let mut dice = faults::roll(&svc.faults, &mut svc.rng);
+        if action.is_write()
+            && let Some(fate) = svc.next_scripted_write()
+        {
+            dice = faults::scripted(dice, fate);
+        }
         match dice.before {
             Some(Before::Unavailable) => {
                 svc.counters.fault_503 += 1;

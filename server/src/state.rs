@@ -16,7 +16,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::config::{Config, Crowd, Faults, Pacing};
+use crate::config::{Config, Crowd, Faults, Pacing, Scripted};
 use crate::history::{History, Op, Reply};
 use crate::rng::Rng;
 
@@ -116,6 +116,8 @@ pub(crate) struct ServiceState {
     pub(crate) crowd: Crowd,
     /// The fault dice; reset to its seed stream by `/admin/reset`.
     pub(crate) rng: Rng,
+    /// Writes that have met `faults.script` so far; restarted with the faults.
+    scripted_writes: usize,
     /// The free list's JSON until the next change: reads far outnumber writes, and the list
     /// is the same for every caller (own holds are never free).
     free_cache: Option<Bytes>,
@@ -133,8 +135,22 @@ impl ServiceState {
             faults: config.faults[i].clone(),
             crowd: config.crowd[i].clone(),
             rng: fault_rng(config.seed, service),
+            scripted_writes: 0,
             free_cache: None,
         }
+    }
+
+    /// Replaces the faults; the script starts again from its first entry.
+    pub(crate) fn set_faults(&mut self, faults: Faults) {
+        self.faults = faults;
+        self.scripted_writes = 0;
+    }
+
+    /// The scripted fate of the next write, if the script has one left.
+    pub(crate) fn next_scripted_write(&mut self) -> Option<Scripted> {
+        let fate = self.faults.script.get(self.scripted_writes).copied()?;
+        self.scripted_writes += 1;
+        Some(fate)
     }
 
     /// Number of slots (`1..=slots`).
@@ -244,6 +260,7 @@ impl ServiceState {
         self.violations.clear();
         self.counters = Counters::default();
         self.rng = fault_rng(seed, service);
+        self.scripted_writes = 0;
     }
 }
 
