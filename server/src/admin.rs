@@ -40,6 +40,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/crowd/{service}", put(crowd_update))
         .route("/pacing", put(pacing_update).get(pacing_show))
         .fallback(admin_missing)
+        .method_not_allowed_fallback(|| async {
+            reply::error(StatusCode::METHOD_NOT_ALLOWED, reply::METHOD_NOT_ALLOWED)
+        })
         // `layer`, not `route_layer`: the fallback (unknown paths) needs the token too.
         .layer(middleware::from_fn_with_state(shared.clone(), admin_only))
         .with_state(shared)

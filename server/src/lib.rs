@@ -85,6 +85,14 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         .validate()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    start_on(listener, config)
+}
+
+/// Like [`start`], on a listener bound already (`config.addr` is ignored).
+pub fn start_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<Running> {
+    config
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let addr = listener.local_addr()?;
     // The bound port, so that the proxy knows which upstream is itself.
     let router = app(&Config {
