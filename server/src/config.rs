@@ -363,6 +363,8 @@ pub struct Faults {
     pub latency_ms: (u64, u64),
     /// What happens to the first writes (reserve or cancel) of any user, in arrival order, in
     /// place of the dice: a test that needs a fault meets it by construction, not by luck.
+    /// Left out of the JSON when empty, so that faults read back as they always did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub script: Vec<Scripted>,
 }
 
