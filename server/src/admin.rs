@@ -133,31 +133,15 @@ fn unknown_service() -> Response {
     )
 }
 
-fn bad_body(rejection: &JsonRejection) -> Response {
-    reply::error(StatusCode::BAD_REQUEST, &rejection.body_text())
-}
-
-/// A setting from a JSON *object*: serde would also fill a struct from an array (`[0.25]` as
-/// `p503`), which no caller means.
-fn object_body<T: DeserializeOwned>(
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<T, Response> {
-    let value = match body {
-        Ok(Json(v)) => v,
-        Err(e) => return Err(bad_body(&e)),
-    };
+/// A setting from a JSON *object*, or the 400's message: serde would also fill a struct from
+/// an array (`[0.25]` as `p503`), which no caller means.
+fn object_body<T: DeserializeOwned>(body: Result<Json<Value>, JsonRejection>) -> Result<T, String> {
+    let value = body.map_err(|e| e.body_text())?.0;
     if !value.is_object() {
-        return Err(reply::error(
-            StatusCode::BAD_REQUEST,
-            "Expected a JSON object of settings.",
-        ));
+        return Err("Expected a JSON object of settings.".to_owned());
     }
-    serde_json::from_value(value).map_err(|e| {
-        reply::error(
-            StatusCode::BAD_REQUEST,
-            &format!("Failed to deserialize the JSON body into the target type: {e}"),
-        )
-    })
+    serde_json::from_value(value)
+        .map_err(|e| format!("Failed to deserialize the JSON body into the target type: {e}"))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Response {
@@ -175,7 +159,7 @@ async fn faults_update(
     };
     let faults: Faults = match object_body(body) {
         Ok(v) => v,
-        Err(refused) => return refused,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
     if let Err(e) = faults.validate() {
         return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
@@ -195,7 +179,7 @@ async fn crowd_update(
     };
     let crowd: Crowd = match object_body(body) {
         Ok(v) => v,
-        Err(refused) => return refused,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
     if let Err(e) = crowd.validate() {
         return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
@@ -211,7 +195,7 @@ async fn pacing_update(
 ) -> Response {
     let wire: PacingWire = match object_body(body) {
         Ok(v) => v,
-        Err(refused) => return refused,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
     tracing::info!(?wire, "pacing set");
     shared.world().pacing = wire.into();
