@@ -12,6 +12,7 @@ mod crowd;
 mod faults;
 mod head_limits;
 mod history;
+mod host_check;
 pub mod inspect;
 mod pacing;
 mod proxy;
@@ -169,9 +170,13 @@ pub fn app(config: &Config) -> Router {
         ),
         None => router.fallback(not_processed),
     };
-    router
-        .layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout))
-        .layer(middleware::from_fn(head_limits::head_limits))
+    let router = router.layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout));
+    let router = if config.cors_any_origin {
+        router
+    } else {
+        router.layer(middleware::from_fn(host_check::local_host_only))
+    };
+    router.layer(middleware::from_fn(head_limits::head_limits))
 }
 
 /// Whether `origin` is the emulator's own: the scheme and authority the request was sent to

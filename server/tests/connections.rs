@@ -24,7 +24,7 @@ async fn partial_headers_are_cut_off_at_the_deadline() {
     let server = start(with_header_timeout(200)).await;
     let mut slow = raw(
         &server,
-        b"GET /hotel/api/reservation HTTP/1.1\r\nHost: x\r\n",
+        b"GET /hotel/api/reservation HTTP/1.1\r\nHost: 127.0.0.1\r\n",
     )
     .await;
     let sent = read_until_closed(&mut slow, BOUND).await;
@@ -38,7 +38,7 @@ async fn partial_headers_are_cut_off_at_the_deadline() {
 async fn idle_keep_alive_connections_close() {
     let server = start(with_header_timeout(200)).await;
     let request = format!(
-        "GET /hotel/api/reservation HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        "GET /hotel/api/reservation HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
         token(0)
     );
     let mut idle = raw(&server, request.as_bytes()).await;
@@ -81,7 +81,7 @@ async fn slow_clients_at_the_cap_starve_nobody_past_the_deadline() {
     let server = start(cfg).await;
     let mut slow = Vec::new();
     for _ in 0..8 {
-        slow.push(raw(&server, b"GET / HTTP/1.1\r\nHost: x\r\n").await);
+        slow.push(raw(&server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").await);
     }
     let c = client();
     let response = tokio::time::timeout(
@@ -100,10 +100,34 @@ async fn slow_clients_at_the_cap_starve_nobody_past_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_stalled_request_body_is_refused() {
+    let upstream = start(config(1)).await;
+    let mut cfg = config(1);
+    cfg.proxy_allow = vec![upstream.addr().to_string()];
+    cfg.limits.body_timeout = Duration::from_millis(200);
+    let server = start(cfg).await;
+    let head = format!(
+        "POST /proxy/{}/hotel/api/reservation/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Content-Length: 100\r\nConnection: close\r\n\r\n0123456789",
+        upstream.url()
+    );
+    let mut stream = raw(&server, head.as_bytes()).await;
+    let sent = read_until_closed(&mut stream, BOUND)
+        .await
+        .expect("answered and closed");
+    let text = String::from_utf8_lossy(&sent);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.contains(r#""message":"proxy: request body too slow""#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn too_many_header_fields_get_a_json_431() {
     // Over the emulator's 100 fields, within hyper's 256: our JSON reply, not hyper's empty one.
     let server = start(config(1)).await;
-    let mut request = String::from("GET /hotel/api/reservation HTTP/1.1\r\nHost: x\r\n");
+    let mut request = String::from("GET /hotel/api/reservation HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for i in 0..150 {
         request.push_str(&format!("x-filler-{i}: y\r\n"));
     }

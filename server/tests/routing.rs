@@ -198,3 +198,32 @@ async fn over_long_heads_get_json_errors() {
     assert_eq!(status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
     assert_eq!(body["code"], 431);
 }
+
+#[tokio::test]
+async fn other_host_names_are_refused_against_dns_rebinding() {
+    let cfg = config(1);
+    let demo = |host: &str| {
+        Request::get("/demo")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (status, _, body) = send(&cfg, demo("evil.example:8080")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], 403);
+    // Served (these test users include no `demo`, hence its 404).
+    let served = (
+        StatusCode::NOT_FOUND,
+        json!({"code": 404, "message": "No demo user on this emulator."}),
+    );
+    for local in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080"] {
+        let (status, _, body) = send(&cfg, demo(local)).await;
+        assert_eq!((status, body), served, "{local}");
+    }
+    let open = Config {
+        cors_any_origin: true,
+        ..config(1)
+    };
+    let (status, _, body) = send(&open, demo("evil.example:8080")).await;
+    assert_eq!((status, body), served);
+}
