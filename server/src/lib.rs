@@ -30,7 +30,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header, request};
 use axum::middleware;
 use axum::routing::{any, get};
-use tower::limit::ConcurrencyLimitLayer;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -82,14 +82,12 @@ impl Drop for Running {
 /// Validates `config`, binds `config.addr` and serves in a background task of the current
 /// tokio runtime (crowds included).
 pub async fn start(config: Config) -> std::io::Result<Running> {
-    config
-        .validate()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     start_on(listener, config)
 }
 
-/// Like [`start`], on a listener bound already (`config.addr` is ignored).
+/// Like [`start`], on a listener bound already (`config.addr` is ignored). Needs a tokio
+/// runtime.
 pub fn start_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<Running> {
     config
         .validate()
@@ -137,9 +135,11 @@ pub fn app(config: &Config) -> Router {
         .route("/demo", get(admin::demo_show))
         .route(
             "/proxy/{*url}",
-            // Each proxied request may buffer a body and a reply: a few at a time bound that.
-            any(proxy::proxy_forward)
-                .layer(ConcurrencyLimitLayer::new(config.limits.proxy_concurrency)),
+            // Each proxied request may buffer a body and a reply: a few at a time bound that
+            // (one semaphore for every method).
+            any(proxy::proxy_forward).layer(GlobalConcurrencyLimitLayer::new(
+                config.limits.proxy_concurrency,
+            )),
         )
         // The APIs' own roots, with or without a slash, are API paths too (not the page).
         .route("/hotel/api", any(not_processed))

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::Response;
 use url::Url;
 
@@ -271,11 +271,9 @@ pub(crate) async fn proxy_forward(State(shared): State<Arc<Shared>>, request: Re
             outgoing = outgoing.header(name, value.clone());
         }
     }
+    // Ours plus those it came with, so that the next hotelband proxy counts them all.
     let via = vec![VIA_ENTRY; hops + 1].join(", ");
-    outgoing = outgoing.header(
-        header::VIA,
-        HeaderValue::from_str(&via).unwrap_or(HeaderValue::from_static(VIA_ENTRY)),
-    );
+    outgoing = outgoing.header(header::VIA, via);
     if !body.is_empty() {
         outgoing = outgoing.body(body);
     }
@@ -362,6 +360,7 @@ fn unreachable_reply(url: &Url, error: &reqwest::Error) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn proxy(allow: &[&str], any_local: bool) -> Proxy {
         Proxy::new(&Config {
