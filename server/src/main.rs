@@ -43,7 +43,8 @@ struct Args {
     /// Let the proxy reach every local port (any local service becomes reachable through it).
     #[arg(long)]
     proxy_any_local: bool,
-    /// Answer CORS for any origin, not only the emulator's own (any web page can then use it).
+    /// Answer CORS for any origin, not only the emulator's own, and serve any `Host` name, not
+    /// only localhost and IP addresses (any web page can then use it).
     #[arg(long)]
     cors_any_origin: bool,
     /// Connections served at once; more wait in the backlog.
