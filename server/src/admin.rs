@@ -6,6 +6,9 @@
 //! - `POST /admin/reset`: clears holds, history, counters, pacing clocks; restarts the crowds;
 //! - `PUT /admin/faults/{service}`, `PUT /admin/crowd/{service}`, `PUT /admin/pacing`: replace
 //!   the setting and answer with the new value; a malformed body is a 400 JSON error.
+//!
+//! Every path under `/admin` needs the token, unknown ones and `/admin` itself included, so
+//! that nothing there tells a caller without it what exists.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +21,8 @@ use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::config::{Crowd, Faults, PacingWire};
 use crate::crowd;
@@ -34,12 +39,25 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/faults/{service}", put(faults_update))
         .route("/crowd/{service}", put(crowd_update))
         .route("/pacing", put(pacing_update).get(pacing_show))
-        .fallback(|| async { reply::error(StatusCode::NOT_FOUND, "No such admin resource.") })
-        .route_layer(middleware::from_fn_with_state(shared.clone(), admin_only))
+        .fallback(admin_missing)
+        .method_not_allowed_fallback(|| async {
+            reply::error(StatusCode::METHOD_NOT_ALLOWED, reply::METHOD_NOT_ALLOWED)
+        })
+        // `layer`, not `route_layer`: the fallback (unknown paths) needs the token too.
+        .layer(middleware::from_fn_with_state(shared.clone(), admin_only))
         .with_state(shared)
 }
 
-async fn admin_only(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+/// `/admin`, `/admin/` and unknown admin paths, once the token is checked.
+pub(crate) async fn admin_missing() -> Response {
+    reply::error(StatusCode::NOT_FOUND, "No such admin resource.")
+}
+
+pub(crate) async fn admin_only(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if shared.is_admin(request.headers()) {
         next.run(request).await
     } else {
@@ -93,8 +111,10 @@ async fn state_show(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn history_list(State(shared): State<Arc<Shared>>) -> Response {
-    let body = shared.world().history.to_json();
-    reply::ok_json(body)
+    // Copied under the lock (the names are shared `Arc`s), serialised outside it: a long
+    // history would otherwise stall every request for the whole serialisation.
+    let events = shared.world().history.snapshot();
+    reply::ok_json(crate::history::to_json(&events))
 }
 
 async fn state_reset(State(shared): State<Arc<Shared>>) -> Response {
@@ -113,8 +133,15 @@ fn unknown_service() -> Response {
     )
 }
 
-fn bad_body(rejection: &JsonRejection) -> Response {
-    reply::error(StatusCode::BAD_REQUEST, &rejection.body_text())
+/// A setting from a JSON *object*, or the 400's message: serde would also fill a struct from
+/// an array (`[0.25]` as `p503`), which no caller means.
+fn object_body<T: DeserializeOwned>(body: Result<Json<Value>, JsonRejection>) -> Result<T, String> {
+    let value = body.map_err(|e| e.body_text())?.0;
+    if !value.is_object() {
+        return Err("Expected a JSON object of settings.".to_owned());
+    }
+    serde_json::from_value(value)
+        .map_err(|e| format!("Failed to deserialize the JSON body into the target type: {e}"))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Response {
@@ -125,14 +152,14 @@ fn to_json<T: Serialize>(value: &T) -> Response {
 async fn faults_update(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
-    body: Result<Json<Faults>, JsonRejection>,
+    body: Result<Json<Value>, JsonRejection>,
 ) -> Response {
     let Some(service) = Service::from_name(&name) else {
         return unknown_service();
     };
-    let faults = match body {
-        Ok(Json(f)) => f,
-        Err(e) => return bad_body(&e),
+    let faults: Faults = match object_body(body) {
+        Ok(v) => v,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
     if let Err(e) = faults.validate() {
         return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
@@ -145,15 +172,18 @@ async fn faults_update(
 async fn crowd_update(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
-    body: Result<Json<Crowd>, JsonRejection>,
+    body: Result<Json<Value>, JsonRejection>,
 ) -> Response {
     let Some(service) = Service::from_name(&name) else {
         return unknown_service();
     };
-    let crowd = match body {
-        Ok(Json(c)) => c,
-        Err(e) => return bad_body(&e),
+    let crowd: Crowd = match object_body(body) {
+        Ok(v) => v,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
+    if let Err(e) = crowd.validate() {
+        return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
+    }
     shared.world().services[service.index()].crowd = crowd.clone();
     crowd::restart(&shared, service);
     to_json(&crowd)
@@ -161,11 +191,11 @@ async fn crowd_update(
 
 async fn pacing_update(
     State(shared): State<Arc<Shared>>,
-    body: Result<Json<PacingWire>, JsonRejection>,
+    body: Result<Json<Value>, JsonRejection>,
 ) -> Response {
-    let wire = match body {
-        Ok(Json(w)) => w,
-        Err(e) => return bad_body(&e),
+    let wire: PacingWire = match object_body(body) {
+        Ok(v) => v,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
     tracing::info!(?wire, "pacing set");
     shared.world().pacing = wire.into();

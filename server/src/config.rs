@@ -37,9 +37,51 @@ pub struct Config {
     pub crowd: [Crowd; 2],
     /// Seed of every fault die and crowd move, so that a run can be replayed.
     pub seed: u64,
-    /// Upstream hosts (`host` or `host:port`) the proxy may reach besides the loopback names.
+    /// Upstream hosts (`host` or `host:port`, loopback ports included) the proxy may reach
+    /// besides this emulator's own services.
     pub proxy_allow: Vec<String>,
+    /// Let the proxy reach every port of `localhost`, `127.0.0.1` and `[::1]` (still not this
+    /// emulator's own `/proxy`): any local service becomes reachable through it.
+    pub proxy_any_local: bool,
+    /// Answer CORS for any origin instead of only the emulator's own: any web page the user
+    /// visits can then call the APIs, `/demo` and the proxy.
+    pub cors_any_origin: bool,
+    /// Connections, timeouts and body sizes.
+    pub limits: Limits,
 }
+
+/// What bounds the emulator's memory and sockets (see "Security" in `server/README.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, and how long a keep-alive
+    /// connection may stay idle before its next request.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request body.
+    pub body_timeout: Duration,
+    /// Proxied requests in flight at once (each buffers at most `MAX_BODY` of request body
+    /// and `proxy_max_reply` of reply); further ones wait.
+    pub proxy_concurrency: usize,
+    /// Largest upstream reply the proxy passes back (bytes); above it, a 502.
+    pub proxy_max_reply: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            proxy_concurrency: 16,
+            proxy_max_reply: 4 << 20,
+        }
+    }
+}
+
+/// Most members of one crowd: each is a task, and a crowd larger than the slots it can
+/// hold only spins.
+pub const MAX_CROWD: usize = 1_000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -55,6 +97,9 @@ impl Default for Config {
             crowd: [Crowd::default(), Crowd::default()],
             seed: 0,
             proxy_allow: Vec::new(),
+            proxy_any_local: false,
+            cors_any_origin: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -74,6 +119,9 @@ impl fmt::Debug for Config {
             .field("crowd", &self.crowd)
             .field("seed", &self.seed)
             .field("proxy_allow", &self.proxy_allow)
+            .field("proxy_any_local", &self.proxy_any_local)
+            .field("cors_any_origin", &self.cors_any_origin)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -103,6 +151,13 @@ impl Config {
         }
         for faults in &self.faults {
             faults.validate()?;
+        }
+        for crowd in &self.crowd {
+            crowd.validate()?;
+        }
+        let l = &self.limits;
+        if l.max_connections == 0 || l.proxy_concurrency == 0 || l.header_timeout.is_zero() {
+            return Err(ConfigError::BadLimits);
         }
         Ok(())
     }
@@ -181,6 +236,15 @@ pub enum ConfigError {
     /// A probability is outside `0..=1`.
     #[error("fault probability {0} is outside 0..=1")]
     BadProbability(f64),
+    /// `p503 + p500 + p_lost` is above 1.
+    #[error("fault probabilities p503 + p500 + p_lost add up to {0}, more than 1")]
+    ProbabilitySum(f64),
+    /// A crowd is larger than [`MAX_CROWD`].
+    #[error("crowd size {0} is above the maximum of {MAX_CROWD}")]
+    CrowdTooLarge(usize),
+    /// A zero connection cap, proxy concurrency or header timeout (nothing could be served).
+    #[error("max connections, proxy concurrency and header timeout must be above 0")]
+    BadLimits,
     /// The config file could not be read or parsed.
     #[error("config file {path}: {reason}")]
     File {
@@ -299,6 +363,8 @@ pub struct Faults {
     pub latency_ms: (u64, u64),
     /// What happens to the first writes (reserve or cancel) of any user, in arrival order, in
     /// place of the dice: a test that needs a fault meets it by construction, not by luck.
+    /// Left out of the JSON when empty, so that faults read back as they always did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub script: Vec<Scripted>,
 }
 
@@ -335,12 +401,18 @@ impl Faults {
         }
     }
 
-    /// Every probability in `0..=1` (NaN refused).
+    /// Every probability in `0..=1` (NaN refused), and their sum at most 1.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        /// Slack for decimal fractions that add up to 1 only on paper (0.7 + 0.2 + 0.1).
+        const ROUNDING: f64 = 1e-9;
         for p in [self.p503, self.p500, self.p_lost] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(ConfigError::BadProbability(p));
             }
+        }
+        let sum = self.p503 + self.p500 + self.p_lost;
+        if sum > 1.0 + ROUNDING {
+            return Err(ConfigError::ProbabilitySum(sum));
         }
         Ok(())
     }
@@ -358,6 +430,16 @@ pub struct Crowd {
     pub think_ms: (u64, u64),
     /// Members only reserve slots `1..=window` (0 means every slot).
     pub window: u16,
+}
+
+impl Crowd {
+    /// At most [`MAX_CROWD`] members.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.size > MAX_CROWD {
+            return Err(ConfigError::CrowdTooLarge(self.size));
+        }
+        Ok(())
+    }
 }
 
 /// The config file (`--config FILE`; `.toml` is read as TOML, anything else as JSON).
@@ -521,6 +603,24 @@ mod tests {
         let mut config = Config::default();
         config.faults[1].p500 = 1.5;
         assert!(config.validate().is_err());
+        let mut config = Config::default();
+        config.faults[0] = Faults {
+            p503: 0.5,
+            p500: 0.3,
+            p_lost: 0.3,
+            ..Faults::default()
+        };
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::ProbabilitySum(_))
+        ));
+        config.faults[0].p_lost = 0.2;
+        config.validate().expect("0.5 + 0.3 + 0.2 is 1");
+        config.crowd[1].size = MAX_CROWD + 1;
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::CrowdTooLarge(_))
+        ));
         let config = Config {
             slots: 0,
             ..Config::default()

@@ -34,7 +34,7 @@ pub(crate) fn restart(shared: &Arc<Shared>, service: Service) {
 
     let prefix = member_prefix(service);
     let at_ms = shared.now_ms();
-    let (crowd, seed, members) = {
+    let (crowd, seed, members, generation) = {
         let mut world = shared.world();
         let old: Vec<(UserId, u16)> = world
             .users()
@@ -50,11 +50,15 @@ pub(crate) fn restart(shared: &Arc<Shared>, service: Service) {
             // Held a moment ago under the same lock, so the release cannot be refused.
             let _ = world.release(service, id, slot, Reply::Ok, at_ms);
         }
+        // Members of the old crowd may be awake, waiting for this lock (an abort cannot stop
+        // a task blocked there): the new generation tells them to stop.
+        world.crowd_generation[service.index()] += 1;
+        let generation = world.crowd_generation[service.index()];
         let crowd = world.services[service.index()].crowd.clone();
         let members: Vec<UserId> = (0..crowd.size)
             .map(|k| world.user_id(&format!("{prefix}{k}")))
             .collect();
-        (crowd, world.seed, members)
+        (crowd, world.seed, members, generation)
     };
     tracing::info!(service = service.name(), size = crowd.size, "crowd started");
     for (k, user) in members.into_iter().enumerate() {
@@ -63,6 +67,7 @@ pub(crate) fn restart(shared: &Arc<Shared>, service: Service) {
             shared: Arc::downgrade(shared),
             service,
             user,
+            generation,
             rng: Rng::for_stream(seed, stream),
         };
         own.push(runtime.spawn(member.run()).abort_handle());
@@ -87,6 +92,8 @@ struct Member {
     shared: Weak<Shared>,
     service: Service,
     user: UserId,
+    /// The crowd generation this member belongs to (see `World::crowd_generation`).
+    generation: u64,
     rng: Rng,
 }
 
@@ -128,6 +135,11 @@ impl Member {
             let now = Instant::now();
             let at_ms = shared.now_ms();
             let mut world = shared.world();
+            if world.crowd_generation[index] != self.generation {
+                // Restarted while this member was waking: its holds are released, its id
+                // belongs to the new crowd.
+                return;
+            }
             if let Some(pos) = holds.iter().position(|h| h.1 <= now) {
                 let (slot, _) = holds.swap_remove(pos);
                 // Refused only if an admin reset freed it meanwhile; either way it is gone.
@@ -174,5 +186,43 @@ impl Member {
 
     fn draw(&mut self, (lo, hi): (u64, u64)) -> Duration {
         Duration::from_millis(self.rng.between(lo, hi))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Crowd};
+
+    /// A member of the crowd before a restart, woken after it, must not reserve: its holds
+    /// were released and its id now belongs to the new crowd's member.
+    #[tokio::test]
+    async fn a_member_of_a_restarted_crowd_does_nothing() {
+        let mut config = Config::default();
+        config.crowd[0] = Crowd {
+            size: 0,
+            hold_ms: (60_000, 60_000),
+            think_ms: (0, 0),
+            window: 5,
+        };
+        let shared = Arc::new(Shared::new(&config));
+        let (user, old_generation) = {
+            let mut world = shared.world();
+            (world.user_id("crowd-hotel-0"), world.crowd_generation[0])
+        };
+        restart(&shared, Service::Hotel);
+        let stale = Member {
+            shared: Arc::downgrade(&shared),
+            service: Service::Hotel,
+            user,
+            generation: old_generation,
+            rng: Rng::for_stream(1, 1),
+        };
+        tokio::time::timeout(Duration::from_secs(5), stale.run())
+            .await
+            .expect("a stale member stops at once");
+        let world = shared.world();
+        assert_eq!(world.services[0].held().count(), 0);
+        assert_eq!(world.history.snapshot().len(), 0);
     }
 }

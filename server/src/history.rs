@@ -90,11 +90,22 @@ impl History {
         self.last_seq = 0;
     }
 
-    /// The whole history as a JSON array.
-    pub(crate) fn to_json(&self) -> String {
-        // Serialising plain structs of strings and integers cannot fail.
-        serde_json::to_string(&self.events).unwrap_or_else(|_| "[]".to_owned())
+    /// A copy of the events, cheap enough to take under the world's lock (names are `Arc`s).
+    pub(crate) fn snapshot(&self) -> Vec<Event> {
+        self.events.iter().cloned().collect()
     }
+
+    /// The whole history as a JSON array.
+    #[cfg(test)]
+    pub(crate) fn to_json(&self) -> String {
+        to_json(&self.snapshot())
+    }
+}
+
+/// `events` as a JSON array.
+pub(crate) fn to_json(events: &[Event]) -> String {
+    // Serialising plain structs of strings and integers cannot fail.
+    serde_json::to_string(events).unwrap_or_else(|_| "[]".to_owned())
 }
 
 #[cfg(test)]

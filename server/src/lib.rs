@@ -3,18 +3,22 @@
 //!
 //! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
 //! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
-//! SPA fallback. The API, `/demo` and the proxy carry CORS headers for any origin.
+//! SPA fallback. The API, `/demo` and the proxy carry CORS headers for the emulator's own
+//! origin only (any origin with `Config::cors_any_origin`).
 
 mod admin;
 mod config;
 mod crowd;
 mod faults;
+mod head_limits;
 mod history;
+mod host_check;
 pub mod inspect;
 mod pacing;
 mod proxy;
 mod reply;
 mod rng;
+mod serve;
 mod services;
 mod shared;
 mod state;
@@ -23,14 +27,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header, request};
+use axum::middleware;
 use axum::routing::{any, get};
-use tower_http::cors::{Any, CorsLayer};
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use config::{
-    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Pacing, PacingWire, Scripted,
-    ServiceFile, User, UserEntry, random_token,
+    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing,
+    PacingWire, Scripted, ServiceFile, User, UserEntry, random_token,
 };
 pub use state::Service;
 
@@ -40,7 +47,7 @@ use shared::Shared;
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Error>,
 }
 
 impl Running {
@@ -55,6 +62,15 @@ impl Running {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Waits until the server stops by itself, which only a fatal listener error (or a panic
+    /// of the accept loop) makes it do, and returns why.
+    pub async fn failed(&mut self) -> std::io::Error {
+        match (&mut self.task).await {
+            Ok(error) => error,
+            Err(join) => std::io::Error::other(join.to_string()),
+        }
+    }
 }
 
 impl Drop for Running {
@@ -66,16 +82,23 @@ impl Drop for Running {
 /// Validates `config`, binds `config.addr` and serves in a background task of the current
 /// tokio runtime (crowds included).
 pub async fn start(config: Config) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    start_on(listener, config)
+}
+
+/// Like [`start`], on a listener bound already (`config.addr` is ignored). Needs a tokio
+/// runtime.
+pub fn start_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<Running> {
     config
         .validate()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let router = app(&config);
-    let task = tokio::spawn(async move {
-        // `serve` only returns on a fatal listener error, and nobody is left to tell.
-        let _ = axum::serve(listener, router).await;
+    // The bound port, so that the proxy knows which upstream is itself.
+    let router = app(&Config {
+        addr,
+        ..config.clone()
     });
+    let task = tokio::spawn(serve::serve(listener, router, config.limits.clone()));
     Ok(Running { addr, task })
 }
 
@@ -86,8 +109,13 @@ pub fn app(config: &Config) -> Router {
     for service in Service::ALL {
         crowd::restart(&shared, service);
     }
+    let origins = if config.cors_any_origin {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::predicate(is_own_origin)
+    };
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(origins)
         .allow_methods([
             Method::GET,
             Method::POST,
@@ -102,9 +130,22 @@ pub fn app(config: &Config) -> Router {
             HeaderName::from_static("ratelimit-policy"),
         ])
         .max_age(std::time::Duration::from_secs(600));
+    let not_processed = || async { reply::error(StatusCode::NOT_FOUND, reply::NOT_PROCESSED) };
     let public = Router::new()
         .route("/demo", get(admin::demo_show))
-        .route("/proxy/{*url}", any(proxy::proxy_forward))
+        .route(
+            "/proxy/{*url}",
+            // Each proxied request may buffer a body and a reply: a few at a time bound that
+            // (one semaphore for every method).
+            any(proxy::proxy_forward).layer(GlobalConcurrencyLimitLayer::new(
+                config.limits.proxy_concurrency,
+            )),
+        )
+        // The APIs' own roots, with or without a slash, are API paths too (not the page).
+        .route("/hotel/api", any(not_processed))
+        .route("/hotel/api/", any(not_processed))
+        .route("/band/api", any(not_processed))
+        .route("/band/api/", any(not_processed))
         .with_state(shared.clone())
         .nest(
             "/hotel/api",
@@ -112,16 +153,38 @@ pub fn app(config: &Config) -> Router {
         )
         .nest("/band/api", services::router(shared.clone(), Service::Band))
         .layer(cors);
+    let admin_only = middleware::from_fn_with_state(shared.clone(), admin::admin_only);
     let router = Router::new()
         .merge(public)
+        // `/admin` and `/admin/` are not inside the nest: they need the token all the same.
+        .route(
+            "/admin",
+            any(admin::admin_missing).layer(admin_only.clone()),
+        )
+        .route("/admin/", any(admin::admin_missing).layer(admin_only))
         .nest("/admin", admin::router(shared));
-    match &config.dist {
+    let router = match &config.dist {
         // `fallback`, not `not_found_service`: client-side routes are pages, answered 200.
         Some(dist) => router.fallback_service(
             ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
         ),
-        None => {
-            router.fallback(|| async { reply::error(StatusCode::NOT_FOUND, reply::NOT_PROCESSED) })
-        }
-    }
+        None => router.fallback(not_processed),
+    };
+    let router = router.layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout));
+    let router = if config.cors_any_origin {
+        router
+    } else {
+        router.layer(middleware::from_fn(host_check::local_host_only))
+    };
+    router.layer(middleware::from_fn(head_limits::head_limits))
+}
+
+/// Whether `origin` is the emulator's own: the scheme and authority the request was sent to
+/// (`Host`), as the page served from here has.
+fn is_own_origin(origin: &HeaderValue, parts: &request::Parts) -> bool {
+    let Some(host) = parts.headers.get(header::HOST) else {
+        return false;
+    };
+    let origin = origin.as_bytes();
+    origin.strip_prefix(b"http://") == Some(host.as_bytes())
 }

@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use hotelband_server::{Config, ConfigFile, DEMO_USER, User};
@@ -35,9 +36,32 @@ struct Args {
     /// The admin token (default: random, printed).
     #[arg(long)]
     admin_token: Option<String>,
-    /// Another host (or host:port) the proxy may reach (repeatable).
+    /// Another host (or host:port; a local one needs its port) the proxy may reach
+    /// (repeatable).
     #[arg(long = "proxy-allow", value_name = "HOST")]
     proxy_allow: Vec<String>,
+    /// Let the proxy reach every local port (any local service becomes reachable through it).
+    #[arg(long)]
+    proxy_any_local: bool,
+    /// Answer CORS for any origin, not only the emulator's own, and serve any `Host` name, not
+    /// only localhost and IP addresses (any web page can then use it).
+    #[arg(long)]
+    cors_any_origin: bool,
+    /// Connections served at once; more wait in the backlog.
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+    /// Milliseconds a client may take to send a request's headers (or stay idle between two).
+    #[arg(long, value_name = "MS")]
+    header_timeout_ms: Option<u64>,
+    /// Milliseconds a client may pause while sending a request body.
+    #[arg(long, value_name = "MS")]
+    body_timeout_ms: Option<u64>,
+    /// Proxied requests in flight at once; more wait.
+    #[arg(long, value_name = "N")]
+    proxy_concurrency: Option<usize>,
+    /// Largest upstream reply the proxy passes back, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    proxy_max_reply: Option<usize>,
     /// Count pacing violations but serve them (no 429).
     #[arg(long)]
     no_pacing_enforce: bool,
@@ -84,6 +108,24 @@ fn config_from(args: &Args) -> Result<Config, String> {
         config.admin_token = admin.clone();
     }
     config.proxy_allow.extend(args.proxy_allow.iter().cloned());
+    config.proxy_any_local |= args.proxy_any_local;
+    config.cors_any_origin |= args.cors_any_origin;
+    let limits = &mut config.limits;
+    if let Some(n) = args.max_connections {
+        limits.max_connections = n;
+    }
+    if let Some(ms) = args.header_timeout_ms {
+        limits.header_timeout = Duration::from_millis(ms);
+    }
+    if let Some(ms) = args.body_timeout_ms {
+        limits.body_timeout = Duration::from_millis(ms);
+    }
+    if let Some(n) = args.proxy_concurrency {
+        limits.proxy_concurrency = n;
+    }
+    if let Some(n) = args.proxy_max_reply {
+        limits.proxy_max_reply = n;
+    }
     if args.no_pacing_enforce {
         config.pacing.enforce = false;
     }
@@ -124,7 +166,7 @@ async fn main() -> ExitCode {
     tracing::info!(config = ?config, "starting");
     let admin_token = config.admin_token.clone();
     let seed = config.seed;
-    let running = match hotelband_server::start(config).await {
+    let mut running = match hotelband_server::start(config).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("hotelband-server: cannot start on {}: {e}", args.addr);
@@ -141,7 +183,13 @@ async fn main() -> ExitCode {
     }
     println!("  admin token: {admin_token}");
     println!("  seed: {seed}");
-    let _ = tokio::signal::ctrl_c().await;
-    drop(running);
-    ExitCode::SUCCESS
+    tokio::select! {
+        // Without a signal handler (an error here) it runs until it fails.
+        Ok(()) = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+        error = running.failed() => {
+            tracing::error!(%error, "the server stopped");
+            eprintln!("hotelband-server: the server stopped: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

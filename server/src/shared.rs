@@ -44,7 +44,7 @@ impl Shared {
                 .find(|u| u.name == DEMO_USER)
                 .map(|u| u.token.clone()),
             admin_token: config.admin_token.clone(),
-            proxy: Proxy::new(&config.proxy_allow),
+            proxy: Proxy::new(config),
             world: Mutex::new(world),
             crowd_tasks: Mutex::new([Vec::new(), Vec::new()]),
         }
@@ -85,9 +85,22 @@ impl Drop for Shared {
     }
 }
 
+/// Whether the request carries more than one `Authorization` header: which one counts would
+/// depend on who reads it (the first here, maybe the last upstream), so none does.
+pub(crate) fn duplicate_authorization(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::AUTHORIZATION)
+        .iter()
+        .nth(1)
+        .is_some()
+}
+
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive); `None` for a
-/// missing, non-UTF-8 or other-scheme header.
+/// missing, repeated, non-UTF-8 or other-scheme header.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
+    if duplicate_authorization(headers) {
+        return None;
+    }
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

@@ -305,6 +305,9 @@ pub(crate) struct World {
     pub(crate) pacing: Pacing,
     pub(crate) max_holds: usize,
     pub(crate) seed: u64,
+    /// Per service, how many times its crowd was (re)started: a member of an older crowd
+    /// that wakes after a restart sees it here and stops, under the same lock.
+    pub(crate) crowd_generation: [u64; 2],
 }
 
 impl World {
@@ -320,6 +323,7 @@ impl World {
             pacing: config.pacing,
             max_holds: config.max_holds,
             seed: config.seed,
+            crowd_generation: [0; 2],
         };
         for user in &config.users {
             world.user_id(&user.name);

@@ -1,4 +1,4 @@
-//! The CORS proxy forwards to a second local emulator and refuses other hosts.
+//! The CORS proxy forwards to a second, listed local emulator and refuses other hosts.
 
 mod common;
 
@@ -7,22 +7,28 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwards_to_a_local_emulator() {
-    let front = start(config(1)).await;
     let upstream = start(config(1)).await;
+    let mut cfg = config(1);
+    cfg.proxy_allow = vec![upstream.addr().to_string()];
+    let front = start(cfg).await;
     let c = client();
     let target = format!(
         "{}/proxy/{}/band/api/reservation/9",
         front.url(),
         upstream.url()
     );
+    // The page served by the front is the one origin its CORS answers.
     let response = c
         .post(&target)
         .bearer_auth(token(0))
-        .header("origin", "http://page.example")
+        .header("origin", front.url())
         .send()
         .await
         .expect("answered");
-    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        front.url().as_str()
+    );
     let (status, body) = status_json(response).await;
     assert_eq!((status, body), (200, json!({"id": "9"})));
     // It happened at the upstream, not at the front.
@@ -116,6 +122,27 @@ async fn refuses_unlisted_hosts_and_reports_unreachable_ones() {
         .await;
         assert_eq!(status, 400, "{junk}: {body}");
     }
+    // Another local port is not allowed unless listed.
+    let (status, body) = status_json(
+        c.get(format!(
+            "{}/proxy/http://127.0.0.1:9/hotel/api/reservation",
+            front.url()
+        ))
+        .send()
+        .await
+        .expect("answered"),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            403,
+            json!({"code": 403, "message": "proxy: host 127.0.0.1:9 is not allowed"})
+        )
+    );
+    let mut cfg = config(1);
+    cfg.proxy_allow = vec!["127.0.0.1:9".to_owned()];
+    let front = start(cfg).await;
     // Port 9 (discard) has no listener here.
     let (status, body) = status_json(
         c.get(format!(

@@ -53,7 +53,9 @@ async fn proxy_passes_redirects_back_without_following_them() {
     let mut cfg = config(1);
     cfg.dist = Some(dir.clone());
     let upstream = start(cfg).await;
-    let front = start(config(1)).await;
+    let mut front_cfg = config(1);
+    front_cfg.proxy_allow = vec![upstream.addr().to_string()];
+    let front = start(front_cfg).await;
     // ServeDir redirects a directory without its trailing slash.
     let direct = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -148,6 +148,8 @@ async fn an_unreachable_url_and_an_html_page_are_explained() -> anyhow::Result<(
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cors_proxy_prefix_reaches_another_server() -> anyhow::Result<()> {
     Setup::new("cors-proxy")
+        // The upstream's port is only known later; a listed host would do as well.
+        .emulator(|c| c.proxy_any_local = true)
         .run(async |s| {
             // A second emulator with the same users stands in for the course's servers.
             let upstream = hotelband_server::start(hotelband_server::Config {

@@ -130,3 +130,41 @@ pub fn check_history(history: &Value, max_holds: usize) -> usize {
     }
     changes.len()
 }
+
+/// Open file descriptors of this process (server and test client share it).
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("/proc/self/fd")
+        .count()
+}
+
+/// A raw connection to `server` that has sent `bytes`.
+pub async fn raw(server: &Running, bytes: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt as _;
+    let mut stream = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connects");
+    stream.write_all(bytes).await.expect("sends");
+    stream
+}
+
+/// Everything the server sends until it closes the connection, or `None` if it is still open
+/// after `within`.
+pub async fn read_until_closed(
+    stream: &mut tokio::net::TcpStream,
+    within: Duration,
+) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt as _;
+    let mut all = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => all.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(within, read).await.ok()?;
+    Some(all)
+}
