@@ -116,7 +116,7 @@ pub async fn pair(
                     continue;
                 }
             }
-            Some((why, _)) if driver.is_quiet() => {
+            Some((why, _)) if stop_finished(driver, why) => {
                 return finish(driver, out, options, why, failure, ever_paired);
             }
             Some(_) => {}
@@ -146,6 +146,24 @@ pub async fn pair(
     }
 }
 
+/// Whether the stop is over: nothing left to do, or only re-reading a service that never
+/// answered (nothing was ever written there by this run, so nothing of it can be left).
+fn stop_finished(driver: &Driver, why: Why) -> bool {
+    if driver.is_quiet() {
+        return true;
+    }
+    let Why::Failed(dead, Exit::Unreachable) = why else {
+        return false;
+    };
+    let view = driver.session().view();
+    let side = &view.services[dead.index()];
+    let never_answered = side.free_at.is_none() && side.holds_at.is_none();
+    never_answered
+        && view.auto != AutoState::Running
+        && view.services[dead.other().index()].pending.is_empty()
+        && side.pending.iter().all(|op| !op.is_write())
+}
+
 /// Tells the planner to stop (keeping the pair, or releasing everything) and says so;
 /// returns when to give up waiting.
 fn begin_stop(driver: &mut Driver, out: &mut Output, options: &PairOptions, why: Why) -> Instant {
@@ -169,7 +187,7 @@ fn begin_stop(driver: &mut Driver, out: &mut Output, options: &PairOptions, why:
         Why::Failed(..) => "a service did not answer",
     };
     out.clear_status();
-    out.text(&format!("Stopping ({reason}): {keeps}"));
+    out.text(&format!("Stopping: {reason}; {keeps}"));
     out.object(&json!({"type": "stopping", "reason": why.name()}));
     Instant::now() + STOP_GRACE
 }
