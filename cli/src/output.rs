@@ -61,7 +61,7 @@ impl Output {
         }
     }
 
-    /// One of the core's events, in the page's words (`elapsed`: since the command started).
+    /// One of the core's events, in the page's words, stamped with the seconds since start.
     pub fn event(&mut self, event: &Event) {
         if self.json {
             self.print(&event_json(event).to_string());
@@ -241,6 +241,19 @@ mod tests {
         let value = event_json(&failed);
         assert_eq!(value["op"], "Reserving slot 3");
         assert_eq!(value["error"], "slot not available: Slot is not available.");
+    }
+
+    #[test]
+    fn the_status_line_says_what_is_held_and_under_way() {
+        let mut view = hotelband_core::Session::new(Millis(0), Default::default()).view();
+        view.pair = Some(slot(4));
+        view.services[0].holds = vec![slot(4)];
+        view.services[1].holds = vec![slot(4), slot(9)];
+        view.services[1].pending = vec![Op::Cancel(slot(9))];
+        assert_eq!(
+            status_line(&view),
+            "auto-pair off | pair: 4 | hotel holds 4 | band holds 4, 9 (releasing slot 9)"
+        );
     }
 
     #[test]

@@ -121,6 +121,26 @@ async fn without_watch_it_stops_at_the_first_pair_in_plain_words() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alone_it_reaches_slot_1_and_ends_by_itself() {
+    let emulator = Emulator::start(World::default()).await;
+    let urls = emulator.urls();
+    let run_ = run(&args(&urls, &["pair", "--watch", "--json"])).await;
+    let log = run_.log();
+    assert_eq!(run_.code, 0, "{log}");
+    let objects = run_.objects();
+    let last = objects.last().expect("a final object");
+    assert_eq!(last["reason"], "best", "{log}");
+    assert_eq!(last["pair"], 1, "{log}");
+    assert!(
+        objects
+            .iter()
+            .any(|o| o["kind"] == "auto" && o["state"] == "done"),
+        "{log}"
+    );
+    assert_eq!(emulator.assert_one_clean_pair(&log).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn release_all_gives_everything_back() {
     let emulator = Emulator::start(World::default()).await;
     let urls = emulator.urls();
