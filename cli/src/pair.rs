@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use hotelband_core::{AutoState, EventKind, Op, Service, Slot, View};
+use hotelband_core::{AutoState, Event, EventKind, Op, Service, Slot, View};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -84,16 +84,9 @@ pub async fn pair(
         let view = driver.session().view();
         for event in events.drain(..) {
             out.event(&event);
-            let (service, error) = match &event.kind {
-                EventKind::ServiceStopped { service, error } => (*service, error),
-                EventKind::Failed { service, error, .. } => (*service, error),
-                _ => continue,
-            };
-            let side = &view.services[service.index()];
-            let never_answered = side.free_at.is_none() && side.holds_at.is_none();
-            let exit = Exit::of(error);
-            let fatal = exit == Exit::Usage || (exit == Exit::Unreachable && never_answered);
-            if fatal && failure.is_none() {
+            if failure.is_none()
+                && let Some((service, exit)) = fatal(&event, &view)
+            {
                 hint(out, driver.session().config().retries, service, exit);
                 failure = Some((service, exit));
             }
@@ -144,6 +137,23 @@ pub async fn pair(
             }
         }
     }
+}
+
+/// A failure no pair can be made past: a refused key, or a service failing for good before it
+/// ever answered (a wrong URL, a dead host). Later failures are the weather: the planner
+/// keeps trying.
+fn fatal(event: &Event, view: &View) -> Option<(Service, Exit)> {
+    let (service, error) = match &event.kind {
+        EventKind::ServiceStopped { service, error } | EventKind::Failed { service, error, .. } => {
+            (*service, error)
+        }
+        _ => return None,
+    };
+    let side = &view.services[service.index()];
+    let never_answered = side.free_at.is_none() && side.holds_at.is_none();
+    let exit = Exit::of(error);
+    (exit == Exit::Usage || (exit == Exit::Unreachable && never_answered))
+        .then_some((service, exit))
 }
 
 /// Whether the stop is over: nothing left to do, or only re-reading a service that never

@@ -101,6 +101,24 @@ impl Emulator {
             .matched_pair(USER)
             .unwrap_or_else(|held| panic!("not one matched pair: {held}\n{log}"));
         self.assert_clean(log).await;
+        // The history agrees: replaying the client's changes leaves exactly that pair.
+        let mut held = [
+            std::collections::BTreeSet::new(),
+            std::collections::BTreeSet::new(),
+        ];
+        for change in self.history().await.iter().filter(|c| c.user == USER) {
+            let side = &mut held[usize::from(change.service == "band")];
+            match change.op {
+                ChangeOp::Reserve => side.insert(change.slot),
+                ChangeOp::Release => side.remove(&change.slot),
+            };
+        }
+        let only_pair = std::collections::BTreeSet::from([pair]);
+        assert_eq!(
+            held,
+            [only_pair.clone(), only_pair],
+            "unmatched in the history\n{log}"
+        );
         pair
     }
 
