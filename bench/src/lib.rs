@@ -1,5 +1,5 @@
 //! Benchmarks of the hotelband pairing strategy: the core planner (driven natively over real
-//! HTTP, as the page drives it in the browser) against a naive sequential script, each run on
+//! HTTP by the terminal client's driver, as the page drives it in the browser) against a naive sequential script, each run on
 //! a fresh in-process emulator, across a matrix of faults x competitors x seeds.
 //!
 //! Everything judged is read from the emulator (`/admin/state`, `/admin/history`), not from
@@ -7,11 +7,10 @@
 
 pub mod achievable;
 pub mod charts;
-pub mod driver;
-pub mod http;
 pub mod machine;
 pub mod matrix;
 pub mod naive;
+pub mod ours;
 pub mod report;
 pub mod run;
 pub mod scenario;
@@ -19,5 +18,8 @@ pub mod stats;
 pub mod summary;
 pub mod trace;
 
+/// One request over HTTP, and the client: the terminal client's, so that both carry requests
+/// alike.
+pub use hotelband_cli::http;
 /// The emulator's inspection client, shared with the browser tests.
 pub use hotelband_server::inspect as admin;

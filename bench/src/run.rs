@@ -10,9 +10,9 @@ use tokio::time::Instant;
 
 use crate::achievable::best_achievable;
 use crate::admin::{Admin, AdminError, Change, ChangeOp, ChangeReply};
-use crate::driver::{self, DriverConfig};
 use crate::http::Endpoint;
 use crate::naive::{self, NaiveConfig};
+use crate::ours::{self, DriverConfig};
 use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, emulator_config};
 use crate::trace::Trace;
 
@@ -86,7 +86,7 @@ pub async fn run(
                 duration: settings.duration,
                 grace: settings.grace,
             };
-            driver::run(http, endpoints, config).await
+            ours::run(http, endpoints, config).await
         }
         ClientKind::Naive => {
             let config = NaiveConfig {

@@ -11,7 +11,8 @@ use reqwest::header::RETRY_AFTER;
 /// One service as a client sees it: its base URL and the key it sends.
 #[derive(Clone)]
 pub struct Endpoint {
-    /// e.g. `http://127.0.0.1:PORT/hotel/api`, no trailing slash.
+    /// e.g. `http://127.0.0.1:PORT/hotel/api`, no trailing slash; a CORS proxy prefix, when one
+    /// is used, is already in front (`http://127.0.0.1:8080/proxy/https://host/hotel/api`).
     pub base: String,
     /// The bearer key; never printed (see `Debug`).
     pub key: String,
@@ -80,13 +81,17 @@ fn describe(error: &reqwest::Error) -> String {
     }
 }
 
-/// The client every run shares: no proxy (only 127.0.0.1 is ever reached), small pool.
+/// The one client of a process: http and https (rustls, bundled roots), no redirects (a
+/// redirect could carry the key elsewhere), no system proxy (a proxy is a prefix the user
+/// names, `--proxy`), a small pool.
+#[must_use]
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(4)
         .build()
-        // Building only fails when a TLS backend or the system resolver config cannot load;
-        // this client has neither.
-        .expect("a plain-http reqwest client always builds")
+        // Building fails only when a TLS backend or the system resolver config cannot load:
+        // rustls with bundled roots and no system proxy lookup has neither to load.
+        .expect("a rustls reqwest client with bundled roots always builds")
 }

@@ -1,0 +1,114 @@
+//! One run of the core planner: the native driver the terminal client uses
+//! (`hotelband_cli::driver`), started, stopped after `duration`, recorded in a [`Trace`].
+
+use std::time::Duration;
+
+use hotelband_cli::driver::{Driver, Exchange, Observer, Woke};
+use hotelband_cli::http::Endpoint;
+use hotelband_core::{Config, Event, Outcome, Request};
+
+use crate::trace::Trace;
+
+/// How long one run of the planner lasts.
+#[derive(Clone, Debug)]
+pub struct DriverConfig {
+    /// The core's settings (delay, retries, window, recheck, timeouts, seed).
+    pub core: Config,
+    /// The planner runs this long, then is stopped.
+    pub duration: Duration,
+    /// After the stop, how long it may take to finish (a half-made pair is cleaned up).
+    pub grace: Duration,
+}
+
+/// Writes what the driver reports into the trace.
+impl Observer for Trace {
+    fn on_send(&mut self, at: Duration, request: &Request) {
+        self.count_request(request.service);
+        self.note(
+            at,
+            format!(
+                "-> {} {:?} (try {})",
+                request.service, request.op, request.attempt
+            ),
+        );
+    }
+
+    fn on_reply(&mut self, at: Duration, exchange: &Exchange) {
+        // One request in flight per service, so replies come back in sending order.
+        let lag = exchange.started.saturating_sub(exchange.decided);
+        self.sent(exchange.request.service, exchange.started, lag);
+        let service = exchange.request.service;
+        self.note(at, format!("<- {service} {}", brief(&exchange.outcome)));
+    }
+
+    fn on_event(&mut self, event: &Event) {
+        self.note(Duration::from_millis(event.at.0), event.kind.to_string());
+    }
+}
+
+/// Runs the planner against `endpoints` (hotel, band) and returns what it did.
+pub async fn run(
+    client: &reqwest::Client,
+    endpoints: [Endpoint; 2],
+    config: DriverConfig,
+) -> Trace {
+    let mut trace = Trace::default();
+    let mut driver = Driver::new(client.clone(), endpoints, config.core);
+    let now = driver.now();
+    driver.session_mut().start(now);
+    let stop_at = driver.instant(hotelband_core::Millis(millis(config.duration)));
+    let abandon_at = driver.instant(hotelband_core::Millis(millis(
+        config.duration + config.grace,
+    )));
+    let mut stopping = false;
+    loop {
+        driver.dispatch(&mut trace);
+        trace.observe_pair(driver.elapsed(), driver.session().view().pair);
+        if stopping && driver.is_quiet() {
+            trace.settled = true;
+            break;
+        }
+        let deadline = if stopping { abandon_at } else { stop_at };
+        if driver.wait(&mut trace, Some(deadline)).await == Woke::Input {
+            continue;
+        }
+        if !stopping {
+            stopping = true;
+            trace.stopped_at = driver.elapsed();
+            let now = driver.now();
+            driver.session_mut().stop(now);
+            continue;
+        }
+        let session = driver.session();
+        let view = session.view();
+        let pending = view
+            .services
+            .each_ref()
+            .map(|service| service.pending.clone());
+        trace.note(
+            driver.elapsed(),
+            format!(
+                "abandoned: auto {:?}, {} in flight, pending {pending:?}, next timeout {:?}",
+                view.auto,
+                driver.in_flight(),
+                session.poll_timeout()
+            ),
+        );
+        break;
+    }
+    trace.ended_at = driver.elapsed();
+    trace
+}
+
+/// The status or the failure, for the run's log.
+fn brief(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Http { status, .. } => format!("HTTP {status}"),
+        Outcome::Network(reason) => reason.clone(),
+        Outcome::Timeout => "timed out".to_owned(),
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
