@@ -3,9 +3,10 @@
 //!
 //! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
 //! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
-//! SPA fallback. The API, `/demo` and the proxy carry CORS headers for any origin.
+//! SPA fallback, precompressed variants and cache headers (see `assets`). The API, `/demo` and the proxy carry CORS headers for any origin.
 
 mod admin;
+mod assets;
 mod config;
 mod crowd;
 mod faults;
@@ -26,7 +27,6 @@ use axum::Router;
 use axum::http::{HeaderName, Method, StatusCode, header};
 use axum::routing::{any, get};
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 
 pub use config::{
     Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Pacing, PacingWire, Scripted,
@@ -117,9 +117,7 @@ pub fn app(config: &Config) -> Router {
         .nest("/admin", admin::router(shared));
     match &config.dist {
         // `fallback`, not `not_found_service`: client-side routes are pages, answered 200.
-        Some(dist) => router.fallback_service(
-            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
-        ),
+        Some(dist) => router.fallback_service(assets::service(dist)),
         None => {
             router.fallback(|| async { reply::error(StatusCode::NOT_FOUND, reply::NOT_PROCESSED) })
         }
