@@ -11,6 +11,7 @@ mod present;
 mod settings;
 mod storage;
 mod tab_lock;
+mod timeline;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);
