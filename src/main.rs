@@ -6,6 +6,7 @@ mod clock;
 mod components;
 mod driver;
 mod http;
+mod json_out;
 mod notify;
 mod present;
 mod settings;

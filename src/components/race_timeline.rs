@@ -30,8 +30,10 @@ pub(crate) fn RaceTimeline() -> impl IntoView {
     }
 }
 
+/// Whole units of the SVG's coordinate space: integer formatting is much smaller in wasm
+/// than float formatting, and the picture needs no finer grain. Coordinates are never negative.
 fn px(v: f64) -> String {
-    format!("{v:.1}")
+    ((v + 0.5) as u32).to_string()
 }
 
 fn svg(p: &Picture) -> impl IntoView + use<> {
