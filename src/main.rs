@@ -13,6 +13,7 @@ mod settings;
 mod storage;
 mod tab_lock;
 mod timeline;
+mod timeline_svg;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);
