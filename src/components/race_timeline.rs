@@ -2,6 +2,7 @@
 //! session's events (see `timeline.rs` for the data and its layout, `timeline_svg.rs` for
 //! the markup).
 
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
 use crate::app::ctx;
@@ -9,15 +10,26 @@ use crate::clock;
 use crate::timeline::draw;
 use crate::timeline_svg::markup;
 
+/// How often the picture slides without news: a 640-unit plot of 10 minutes moves about
+/// one unit a second, so every 5 s is smooth enough and costs nothing.
+const SLIDE_MS: u32 = 5_000;
+
 /// `#race-timeline`: per service a lane, per slot held a row, a bar per hold, the matched
 /// pair outlined, upgrades and pair losses across the plot, failures as ticks on their lane.
 #[component]
 pub(crate) fn RaceTimeline() -> impl IntoView {
     let board = ctx().board;
-    // Redrawn whenever the driver feeds the timeline (every reply and command), so the
-    // picture slides with the requests; nothing runs while the tab is idle. One markup
-    // string set at once is cheaper, in code and in the DOM, than a reactive node per shape.
-    let svg = Memo::new(move |_| board.timeline.with(|t| markup(&draw(t, clock::now()))));
+    // Redrawn whenever the driver feeds the timeline (every reply and command), and on a slow
+    // tick so "now" keeps sliding while nothing is sent (a pair held, auto-pair off). One
+    // markup string set at once is cheaper, in code and in the DOM, than a node per shape.
+    let tick = RwSignal::new(0u32);
+    let interval = Interval::new(SLIDE_MS, move || tick.update(|n| *n = n.wrapping_add(1)));
+    let interval = StoredValue::new_local(Some(interval));
+    on_cleanup(move || interval.update_value(|i| drop(i.take())));
+    let svg = Memo::new(move |_| {
+        tick.track();
+        board.timeline.with(|t| markup(&draw(t, clock::now())))
+    });
     view! {
         <section class="panel timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"The race, last 10 minutes"</h2>
