@@ -3,7 +3,8 @@
 //!
 //! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
 //! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
-//! SPA fallback, precompressed variants and cache headers (see `assets`). The API, `/demo` and the proxy carry CORS headers for any origin.
+//! SPA fallback, its precompressed variants and cache headers (see `assets`). The API, `/demo`
+//! and the proxy carry CORS headers for any origin.
 
 mod admin;
 mod assets;
