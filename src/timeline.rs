@@ -9,8 +9,11 @@ use std::collections::VecDeque;
 
 use hotelband_core::{Event, EventKind, Millis, Service, Slot, View};
 
-/// How far back the picture looks.
+/// How far back the picture looks by default, and how far back the data is kept.
 pub(crate) const SPAN: Millis = Millis(10 * 60 * 1000);
+/// The spans a person can pick (`#timeline-span`): the default, and a close-up of the last
+/// minute, where a first pair and its upgrades are more than slivers.
+pub(crate) const SPANS: [Millis; 2] = [SPAN, Millis(60 * 1000)];
 /// Items kept per list; a pair is rechecked every few seconds at most, so a sane session
 /// stays far below this in [`SPAN`], and a runaway one cannot grow the page.
 pub(crate) const CAP: usize = 256;
@@ -171,8 +174,8 @@ const RIGHT: f64 = 16.0;
 const LANE_HEAD: f64 = 18.0;
 const ROW: f64 = 14.0;
 const AXIS: f64 = 22.0;
-/// One tick every two minutes over the ten shown.
-const TICK_EVERY: Millis = Millis(2 * 60 * 1000);
+/// The axis is cut in this many equal steps ("-10 min", "-8 min", … "now").
+const AXIS_STEPS: u64 = 5;
 
 /// A bar: one hold.
 #[derive(Clone, Debug, PartialEq)]
@@ -222,20 +225,29 @@ pub(crate) struct Picture {
     pub(crate) axis_y: f64,
 }
 
-/// Lays out the last [`SPAN`] up to `now`: per service a lane with a row per slot held.
-pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
+/// Lays out the last `span` (at most [`SPAN`], what is kept) up to `now`: per service a lane
+/// with a row per slot held in that time.
+pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
+    let span_ms = span.0.clamp(1, SPAN.0);
     let plot = WIDTH - LEFT - RIGHT;
-    let (end, span) = (now.0 as f64, SPAN.0 as f64);
+    let (end, span) = (now.0 as f64, span_ms as f64);
     // Early in a page's life the span reaches before its clock's zero: `now` stays at the
     // right end all the same, so the axis always reads "-10 min … now".
     let start = end - span;
     let x = |t: Millis| LEFT + ((t.0 as f64).clamp(start, end) - start) / span * plot;
+    let shown = |to: Option<Millis>| to.is_none_or(|to| to.0 as f64 >= start);
+    let holds: Vec<&Hold> = timeline.holds.iter().filter(|h| shown(h.to)).collect();
+    let pairs: Vec<&PairSpan> = timeline.pairs.iter().filter(|p| shown(p.to)).collect();
+    let moments: Vec<&(Millis, Moment)> = timeline
+        .moments
+        .iter()
+        .filter(|(at, _)| shown(Some(*at)))
+        .collect();
     let mut picture = Picture::default();
     let mut y = 0.0;
     let mut rows_of = [Vec::new(), Vec::new()];
     for service in Service::ALL {
-        let mut slots: Vec<Slot> = timeline
-            .holds
+        let mut slots: Vec<Slot> = holds
             .iter()
             .filter(|h| h.service == service)
             .map(|h| h.slot)
@@ -262,7 +274,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
             });
         }
         y += ROW * rows.len().max(1) as f64;
-        for (at, moment) in &timeline.moments {
+        for (at, moment) in &moments {
             if *moment == Moment::Failure(service) {
                 picture.ticks.push(Tick {
                     x: x(*at),
@@ -281,7 +293,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
             .find(|(s, _)| *s == slot)
             .map(|(_, y)| *y)
     };
-    for hold in &timeline.holds {
+    for hold in &holds {
         let Some(top) = row_y(hold.service, hold.slot) else {
             continue;
         };
@@ -298,7 +310,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
             lost: hold.lost,
         });
     }
-    for pair in &timeline.pairs {
+    for pair in &pairs {
         let (x0, x1) = (x(pair.from), x(pair.to.unwrap_or(now)));
         for service in Service::ALL {
             if let Some(top) = row_y(service, pair.slot) {
@@ -315,7 +327,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
             }
         }
     }
-    for (at, moment) in &timeline.moments {
+    for (at, moment) in &moments {
         if matches!(moment, Moment::Upgrade | Moment::PairLost) {
             picture.ticks.push(Tick {
                 x: x(*at),
@@ -325,21 +337,33 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis) -> Picture {
             });
         }
     }
-    let ticks = SPAN.0 / TICK_EVERY.0;
-    for i in 0..=ticks {
-        let ago = SPAN.0 - i * TICK_EVERY.0;
+    for i in 0..=AXIS_STEPS {
+        let ago = span_ms - span_ms * i / AXIS_STEPS;
         picture.axis.push(Label {
-            x: LEFT + (i * TICK_EVERY.0) as f64 / SPAN.0 as f64 * plot,
+            x: LEFT + i as f64 / AXIS_STEPS as f64 * plot,
             y: y + AXIS - 6.0,
-            text: if ago == 0 {
-                "now".to_owned()
-            } else {
-                format!("-{} min", ago / 60_000)
-            },
+            text: ago_words(ago),
         });
     }
     picture.height = y + AXIS;
     picture
+}
+
+/// An axis label: "now", "-2 min", "-12 s".
+fn ago_words(ago_ms: u64) -> String {
+    match ago_ms {
+        0 => "now".to_owned(),
+        ms if ms % 60_000 == 0 => format!("-{} min", ms / 60_000),
+        ms => format!("-{} s", ms / 1000),
+    }
+}
+
+/// The words for a span in the picker and the heading: "10 minutes", "1 minute".
+pub(crate) fn span_words(span: Millis) -> String {
+    match span.0 / 60_000 {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
 }
 
 #[cfg(test)]
@@ -430,7 +454,7 @@ mod tests {
 
     #[test]
     fn one_bar_per_hold_with_the_pair_and_the_moments() {
-        let p = draw(&race(), Millis(20_000));
+        let p = draw(&race(), Millis(20_000), SPAN);
         let bars: Vec<(Service, u16, bool)> =
             p.bars.iter().map(|b| (b.service, b.slot, b.held)).collect();
         assert_eq!(
@@ -454,7 +478,7 @@ mod tests {
 
     #[test]
     fn bars_sit_on_their_slot_rows_in_time_order() {
-        let p = draw(&race(), Millis(20_000));
+        let p = draw(&race(), Millis(20_000), SPAN);
         let hotel_5 = &p.bars[0];
         let hotel_2 = &p.bars[2];
         assert!(hotel_2.y < hotel_5.y, "slot 2's row is above slot 5's");
@@ -486,7 +510,7 @@ mod tests {
             (lost[0].service, lost[0].to),
             (Service::Band, Some(Millis(4_000)))
         );
-        let p = draw(&t, Millis(5_000));
+        let p = draw(&t, Millis(5_000), SPAN);
         assert!(p.ticks.iter().any(|t| t.moment == Moment::PairLost));
     }
 
@@ -531,12 +555,31 @@ mod tests {
             t.on_view(Millis(now + 900), &view(&[], &[], None));
         }
         assert!(t.holds.len() <= CAP && t.moments.len() <= CAP);
-        let p = draw(&t, Millis(now + 900));
+        let p = draw(&t, Millis(now + 900), SPAN);
         assert!(p.bars.len() <= CAP);
         assert!(
             p.bars.iter().all(|b| b.x >= LEFT),
             "nothing older than the span is drawn"
         );
+    }
+
+    #[test]
+    fn a_shorter_span_shows_only_what_overlaps_it() {
+        // The race ends at 12 s; a minute later only the held pair (2 at both) overlaps the
+        // last minute, while the ten-minute span still shows all four holds.
+        let t = race();
+        let close = draw(&t, Millis(72_500), SPANS[1]);
+        let bars: Vec<(u16, bool)> = close.bars.iter().map(|b| (b.slot, b.held)).collect();
+        assert_eq!(bars, [(2, true), (2, true)]);
+        assert!(
+            close.ticks.is_empty(),
+            "the upgrade and failure are older than a minute"
+        );
+        let axis: Vec<&str> = close.axis.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(axis, ["-1 min", "-48 s", "-36 s", "-24 s", "-12 s", "now"]);
+        assert_eq!(draw(&t, Millis(72_500), SPAN).bars.len(), 4);
+        assert_eq!(span_words(SPANS[0]), "10 minutes");
+        assert_eq!(span_words(SPANS[1]), "1 minute");
     }
 
     #[test]
@@ -551,7 +594,7 @@ mod tests {
             },
         ));
         t.on_view(Millis(10), &view(&[], &[], None));
-        let p = draw(&t, Millis(0));
+        let p = draw(&t, Millis(0), SPAN);
         assert!(p.bars.iter().all(|b| b.w > 0.0 && b.x.is_finite()));
     }
 }

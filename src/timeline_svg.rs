@@ -18,7 +18,7 @@ pub(crate) fn markup(p: &Picture) -> String {
     // Writing to a String cannot fail, here and below.
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{} holds and {} marks in the last 10 minutes" preserveAspectRatio="xMinYMin meet">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{} holds and {} marks" preserveAspectRatio="xMinYMin meet">"#,
         px(WIDTH),
         px(p.height),
         p.bars.len(),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::app::ctx;
 use crate::clock;
-use crate::timeline::draw;
+use crate::timeline::{SPAN, SPANS, draw, span_words};
 use crate::timeline_svg::markup;
 
 /// How often the picture slides without news: a 640-unit plot of 10 minutes moves about
@@ -26,13 +26,43 @@ pub(crate) fn RaceTimeline() -> impl IntoView {
     let interval = Interval::new(SLIDE_MS, move || tick.update(|n| *n = n.wrapping_add(1)));
     let interval = StoredValue::new_local(Some(interval));
     on_cleanup(move || interval.update_value(|i| drop(i.take())));
+    let span = RwSignal::new(SPAN);
     let svg = Memo::new(move |_| {
         tick.track();
-        board.timeline.with(|t| markup(&draw(t, clock::now())))
+        let span = span.get();
+        board
+            .timeline
+            .with(|t| markup(&draw(t, clock::now(), span)))
     });
+    let pick = move |ev| {
+        let seconds: u64 = event_target_value(&ev).parse().unwrap_or(SPAN.0 / 1000);
+        span.set(
+            SPANS
+                .into_iter()
+                .find(|s| s.0 == seconds * 1000)
+                .unwrap_or(SPAN),
+        );
+    };
     view! {
         <section class="panel timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"The race, last 10 minutes"</h2>
+            <div class="timeline-head">
+                <h2 id="timeline-title">{move || format!("The race, last {}", span_words(span.get()))}</h2>
+                <label class="check">
+                    "Show"
+                    <select id="timeline-span" on:change=pick>
+                        {SPANS
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=(s.0 / 1000).to_string() selected=s == SPAN>
+                                        {format!("the last {}", span_words(s))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
             <div id="race-timeline" inner_html=move || svg.get()></div>
             <p class="meta legend">
                 <span class="key hold-key">"hold"</span>

@@ -3,6 +3,7 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use fantoccini::Locator;
 use hotelband_e2e::admin::ChangeOp;
 use hotelband_e2e::{DEADLINE, Service, Setup, USER, until};
 use reqwest::Method;
@@ -70,7 +71,23 @@ async fn the_timeline_draws_every_hold_the_pair_and_the_upgrade() -> anyhow::Res
                 2,
                 "the held pair is outlined at both services"
             );
-            s.page.screenshot(&s.artifacts, "timeline").await
+            s.page.screenshot(&s.artifacts, "timeline").await?;
+
+            // The close-up of the last minute still shows the pair held now.
+            s.page
+                .client()
+                .find(Locator::Id("timeline-span"))
+                .await?
+                .select_by_value("60")
+                .await?;
+            s.page.wait_text("timeline-title", "last 1 minute").await?;
+            let close = s.page.timeline_holds().await?;
+            assert!(
+                close.iter().filter(|b| b.held && b.slot == 1).count() == 2
+                    && close.len() <= expected.len(),
+                "{close:?}"
+            );
+            s.page.screenshot(&s.artifacts, "timeline-minute").await
         })
         .await
 }
