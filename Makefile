@@ -18,8 +18,10 @@ toolchain:
 browser-toolchain:
 	scripts/toolchain.sh --browser
 
+## The page, with build-time brotli and gzip variants of every file (served by the emulator).
 dist: toolchain
 	trunk build --release --offline
+	scripts/precompress.sh dist
 
 lint:
 	cargo fmt --all -- --check

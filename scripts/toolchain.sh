@@ -32,6 +32,14 @@ if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 1
   npm ci --prefix tools --no-audit --no-fund
 fi
 
+# `make dist` precompresses the page with Debian's brotli (gzip is always there).
+if ! command -v brotli >/dev/null; then
+  say "installing Debian's brotli"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq brotli
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"

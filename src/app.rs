@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::components::activity_log::ActivityLog;
 use crate::components::auto_controls::AutoControls;
+use crate::components::common_slots::CommonSlots;
+use crate::components::race_timeline::RaceTimeline;
 use crate::components::request_log::RequestLog;
 use crate::components::settings_form::{Form, SettingsForm};
 use crate::components::slot_table::SlotTable;
@@ -24,7 +26,7 @@ pub(crate) struct Ctx {
     pub(crate) driver: StoredValue<Driver, LocalStorage>,
     /// The settings form's fields.
     pub(crate) form: Form,
-    /// "Show all 200" instead of the window.
+    /// "Show all": each service's whole range instead of the window.
     pub(crate) show_all: RwSignal<bool>,
 }
 
@@ -64,6 +66,7 @@ pub(crate) fn App() -> impl IntoView {
         requests: RwSignal::new(Default::default()),
         lock: RwSignal::new(LockState::Waiting),
         settings: RwSignal::new(None),
+        timeline: RwSignal::new(Default::default()),
     };
     let saved = storage::load_settings();
     let form = Form::new(&Draft::from_settings(&saved.clone().unwrap_or_default()));
@@ -92,10 +95,12 @@ pub(crate) fn App() -> impl IntoView {
         <main class="layout">
             <div class="work">
                 <AutoControls/>
+                <CommonSlots/>
                 <div class="tables">
                     <SlotTable service=Service::Hotel/>
                     <SlotTable service=Service::Band/>
                 </div>
+                <RaceTimeline/>
                 <div class="logs">
                     <ActivityLog/>
                     <RequestLog/>

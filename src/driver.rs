@@ -22,6 +22,7 @@ use crate::present::{account_tag, error_words};
 use crate::settings::Settings;
 use crate::storage;
 use crate::tab_lock::{LockState, TabLock};
+use crate::timeline::Timeline;
 
 /// Rows kept in each log; older ones scroll away so a day-long run stays light.
 const LOG_CAP: usize = 200;
@@ -80,6 +81,8 @@ pub(crate) struct Board {
     pub(crate) lock: RwSignal<LockState>,
     /// The settings in effect (`None` until saved once).
     pub(crate) settings: RwSignal<Option<Settings>>,
+    /// What the race timeline is drawn from (bounded; see `timeline.rs`).
+    pub(crate) timeline: RwSignal<Timeline>,
 }
 
 struct Inner {
@@ -161,6 +164,8 @@ impl Driver {
         };
         self.board.settings.set(Some(settings));
         if fresh {
+            // Another account's race is not this one's.
+            self.board.timeline.set(Timeline::default());
             self.board.errors.set([None, None]);
             self.board.notice.set(None);
             if complete {
@@ -390,8 +395,10 @@ impl Driver {
         }
         self.arm(deadline, now);
         for event in events {
+            self.board.timeline.update(|t| t.on_event(&event));
             self.on_event(event);
         }
+        self.board.timeline.update(|t| t.on_view(now, &view));
         notify::title(view.pair);
         self.board.view.set(view);
     }

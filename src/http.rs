@@ -112,10 +112,9 @@ pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
             response.status_text()
         ));
     }
-    response
-        .json::<DemoKeys>()
-        .await
-        .map_err(|_| format!("{url} did not return the demo keys"))
+    let unreadable = || format!("{url} did not return the demo keys");
+    let body = response.text().await.map_err(|_| unreadable())?;
+    serde_json::from_str(&body).map_err(|_| unreadable())
 }
 
 #[cfg(test)]

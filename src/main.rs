@@ -6,11 +6,14 @@ mod clock;
 mod components;
 mod driver;
 mod http;
+mod json_out;
 mod notify;
 mod present;
 mod settings;
 mod storage;
 mod tab_lock;
+mod timeline;
+mod timeline_svg;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

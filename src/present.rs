@@ -43,6 +43,8 @@ pub(crate) struct SlotLook {
     pub(crate) pair: bool,
     /// An operation on it is queued or in flight.
     pub(crate) busy: bool,
+    /// Among the common slots (see [`common_slots`]).
+    pub(crate) common: bool,
 }
 
 /// How slot `n` of `service` looks in `view`.
@@ -68,7 +70,47 @@ pub(crate) fn slot_look(view: &View, service: Service, n: u16) -> SlotLook {
         state,
         pair: slot.is_some() && view.pair == slot,
         busy,
+        common: false,
     }
+}
+
+/// The looks of slots `1..=shown` of `service`, with the common ones (the first `window` of
+/// [`common_slots`]) marked: one snapshot per table, so 200 buttons read one shared Vec.
+pub(crate) fn table_looks(view: &View, service: Service, shown: u16, window: u16) -> Vec<SlotLook> {
+    let common = common_slots(view, usize::from(window));
+    (1..=shown)
+        .map(|n| SlotLook {
+            common: Slot::new(n).is_some_and(|s| common.binary_search(&s).is_ok()),
+            ..slot_look(view, service, n)
+        })
+        .collect()
+}
+
+/// The first `limit` slots open to us at both services, ascending: at each service either in
+/// the last free list or held by us. A slot we hold at one service and that is free at the
+/// other is as good a pair as one free at both, so it counts too.
+pub(crate) fn common_slots(view: &View, limit: usize) -> Vec<Slot> {
+    let [hotel, band] = &view.services;
+    let open = |sv: &ServiceView, s: &Slot| {
+        sv.free.binary_search(s).is_ok() || sv.holds.binary_search(s).is_ok()
+    };
+    let mut candidates: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter(|s| open(band, s))
+        .take(limit)
+        .collect()
+}
+
+/// How many slots "Show all" shows for `service`: its whole range as far as the service has
+/// told (the highest slot in its free list or our holds), never fewer than the window. The
+/// range is the server's business (200, 500, 550 over the years), so nothing is assumed.
+pub(crate) fn whole_range(view: &View, service: Service, window: u16) -> u16 {
+    let sv = &view.services[service.index()];
+    let last = |list: &[Slot]| list.last().map_or(0, |s| s.get());
+    window.max(last(&sv.free)).max(last(&sv.holds))
 }
 
 /// An error of `service` (reached at `url`) while doing `op`, in plain words.
@@ -223,6 +265,63 @@ mod tests {
             None,
         );
         assert_eq!(page, "the hotel failed: 502 Bad Gateway");
+    }
+
+    fn listed(free: &[u16], holds: &[u16]) -> ServiceView {
+        ServiceView {
+            free: free.iter().map(|&n| s(n)).collect(),
+            free_at: Some(Millis(1)),
+            holds: holds.iter().map(|&n| s(n)).collect(),
+            holds_at: Some(Millis(1)),
+            holds_known: true,
+            ..ServiceView::default()
+        }
+    }
+
+    #[test]
+    fn common_slots_are_open_at_both_ascending_and_capped() {
+        let mut v = view();
+        v.services = [
+            listed(&[1, 4, 6, 8, 9], &[3, 7]),
+            listed(&[3, 4, 8, 9, 250], &[6]),
+        ];
+        let common = |v: &View, limit| {
+            common_slots(v, limit)
+                .iter()
+                .map(|s| s.get())
+                .collect::<Vec<_>>()
+        };
+        // 1: taken at the band; 3: ours at the hotel, free at the band; 6: the reverse;
+        // 7: ours at the hotel, taken at the band.
+        assert_eq!(common(&v, 20), [3, 4, 6, 8, 9]);
+        assert_eq!(common(&v, 2), [3, 4]);
+        assert!(common(&v, 0).is_empty());
+        v.services[1] = ServiceView::default();
+        assert!(
+            common(&v, 20).is_empty(),
+            "nothing is common before the band is read"
+        );
+    }
+
+    #[test]
+    fn tables_mark_the_common_slots_within_the_window() {
+        let mut v = view();
+        v.services = [listed(&[2, 4, 5], &[]), listed(&[2, 4, 5], &[])];
+        let looks = table_looks(&v, Service::Band, 6, 2);
+        let marked: Vec<u16> = (1..=6)
+            .filter(|&n| looks[usize::from(n) - 1].common)
+            .collect();
+        assert_eq!(marked, [2, 4], "only the first `window` common slots");
+        assert_eq!(looks[1].state, SlotState::Free);
+    }
+
+    #[test]
+    fn the_whole_range_is_what_the_service_listed() {
+        let mut v = view();
+        v.services = [listed(&[2, 540], &[3]), listed(&[], &[12])];
+        assert_eq!(whole_range(&v, Service::Hotel, 20), 540);
+        assert_eq!(whole_range(&v, Service::Band, 20), 20);
+        assert_eq!(whole_range(&v, Service::Band, 5), 12);
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! Storage can be missing or full (private windows, quotas); every failure here degrades to
 //! "not stored" rather than an error, because the page still works for this visit.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use web_sys::Storage;
 
+use crate::json_out;
 use crate::settings::{Keys, Settings};
 
 const SETTINGS: &str = "hotelband.settings";
@@ -14,7 +15,7 @@ const KEYS: &str = "hotelband.keys";
 const RUNNING: &str = "hotelband.running";
 const LAST_SENT: &str = "hotelband.last-sent";
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredKeys {
     hotel: String,
     band: String,
@@ -62,16 +63,8 @@ pub(crate) fn load_settings() -> Option<Settings> {
 /// Saves `settings`; the keys go to sessionStorage, or to localStorage when remembered (and
 /// are then removed from the other place so an unticked box really forgets them).
 pub(crate) fn save_settings(settings: &Settings) {
-    if let Ok(json) = serde_json::to_string(settings) {
-        write(local(), SETTINGS, &json);
-    }
-    let keys = StoredKeys {
-        hotel: settings.keys.hotel.clone(),
-        band: settings.keys.band.clone(),
-    };
-    let Ok(json) = serde_json::to_string(&keys) else {
-        return;
-    };
+    write(local(), SETTINGS, &json_out::settings(settings));
+    let json = json_out::keys(&settings.keys.hotel, &settings.keys.band);
     write(session(), KEYS, &json);
     if settings.remember_keys {
         write(local(), KEYS, &json);
@@ -92,7 +85,8 @@ pub(crate) fn save_running(running: bool) {
 
 /// Records when (`Date.now()`, ms) this page last sent a request to either service.
 pub(crate) fn save_last_sent(epoch_ms: f64) {
-    write(local(), LAST_SENT, &format!("{epoch_ms:.0}"));
+    // Whole milliseconds: integer formatting is smaller in wasm than float formatting.
+    write(local(), LAST_SENT, &(epoch_ms.max(0.0) as u64).to_string());
 }
 
 /// When any page of this origin last sent a request, so a reloaded or taking-over tab

@@ -20,6 +20,6 @@ pub mod scenario;
 pub mod wait;
 
 pub use admin::Admin;
-pub use page::{Page, Service, Settings, SlotView};
+pub use page::{Page, Service, Settings, SlotView, TimelineHold};
 pub use scenario::{DEMO, RIVAL, Scenario, Setup, USER};
 pub use wait::{DEADLINE, until};

@@ -24,6 +24,16 @@ pub struct SlotView {
     pub busy: bool,
 }
 
+/// One bar of `#race-timeline`: a hold of ours at a service.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub struct TimelineHold {
+    /// `hotel` or `band`.
+    pub service: String,
+    pub slot: u16,
+    /// Still held (the bar reaches "now").
+    pub held: bool,
+}
+
 /// What the settings form is filled with.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -227,6 +237,56 @@ impl Page {
             })
         })
         .await
+    }
+
+    /// The slots of the `#common-slots` list, in page order.
+    pub async fn common_slots(&self) -> Result<Vec<u16>> {
+        let script = r#"
+            return Array.from(document.querySelectorAll('#common-slots li[data-slot]'))
+                .map(li => Number(li.dataset.slot));
+        "#;
+        let value = self.client.execute(script, vec![]).await?;
+        serde_json::from_value(value).context("reading #common-slots")
+    }
+
+    /// The slot buttons of `service`'s table marked `data-common="true"`, in page order.
+    pub async fn common_marks(&self, service: Service) -> Result<Vec<u16>> {
+        let script = r#"
+            const [table] = arguments;
+            return Array.from(document.querySelectorAll(
+                '#' + table + ' button[data-slot][data-common="true"]'
+            )).map(b => Number(b.dataset.slot));
+        "#;
+        let table = format!("{}-slots", service.name());
+        let value = self.client.execute(script, vec![json!(table)]).await?;
+        serde_json::from_value(value).context("reading the common marks")
+    }
+
+    /// The hold bars of `#race-timeline`'s SVG, in drawing order.
+    pub async fn timeline_holds(&self) -> Result<Vec<TimelineHold>> {
+        let script = r#"
+            return Array.from(document.querySelectorAll('#race-timeline svg rect.hold')).map(r => ({
+                service: r.dataset.service || '',
+                slot: Number(r.dataset.slot),
+                held: r.dataset.held === 'true',
+            }));
+        "#;
+        let value = self.client.execute(script, vec![]).await?;
+        serde_json::from_value(value).context("reading the timeline's bars")
+    }
+
+    /// How many elements match `selector`.
+    pub async fn count(&self, selector: &str) -> Result<usize> {
+        Ok(self.client.find_all(Locator::Css(selector)).await?.len())
+    }
+
+    /// `document.visibilityState`: `visible` or `hidden`.
+    pub async fn visibility(&self) -> Result<String> {
+        let value = self
+            .client
+            .execute("return document.visibilityState;", vec![])
+            .await?;
+        serde_json::from_value(value).context("reading document.visibilityState")
     }
 
     /// The service's error line (empty when there is none).

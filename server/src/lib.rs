@@ -3,10 +3,12 @@
 //!
 //! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
 //! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
-//! SPA fallback. The API, `/demo` and the proxy carry CORS headers for the emulator's own
-//! origin only (any origin with `Config::cors_any_origin`).
+//! SPA fallback, its precompressed variants and cache headers (see `assets`). The API, `/demo`
+//! and the proxy carry CORS headers for the emulator's own origin only (any origin with
+//! `Config::cors_any_origin`).
 
 mod admin;
+mod assets;
 mod config;
 mod crowd;
 mod faults;
@@ -32,7 +34,6 @@ use axum::middleware;
 use axum::routing::{any, get};
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use config::{
@@ -165,9 +166,7 @@ pub fn app(config: &Config) -> Router {
         .nest("/admin", admin::router(shared));
     let router = match &config.dist {
         // `fallback`, not `not_found_service`: client-side routes are pages, answered 200.
-        Some(dist) => router.fallback_service(
-            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
-        ),
+        Some(dist) => router.fallback_service(assets::service(dist)),
         None => router.fallback(not_processed),
     };
     let router = router.layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout));

@@ -163,7 +163,8 @@ async fn main() -> ExitCode {
         .find(|u| u.name == DEMO_USER)
         .map(|u| u.token.clone());
     let names: Vec<String> = config.users.iter().map(|u| u.name.clone()).collect();
-    tracing::info!(config = ?config, "starting");
+    // A person needs the URL and the keys (the banner below); the whole config is for debugging.
+    tracing::debug!(config = ?config, "starting");
     let admin_token = config.admin_token.clone();
     let seed = config.seed;
     let mut running = match hotelband_server::start(config).await {

@@ -1,4 +1,4 @@
-//! Auto-pair start/stop, refresh, "show all" and the notification opt-in.
+//! Auto-pair start/stop, refresh, "show all" (each service's whole range) and the notification opt-in.
 
 use leptos::prelude::*;
 
@@ -31,7 +31,7 @@ pub(crate) fn AutoControls() -> impl IntoView {
                     prop:checked=move || ctx.show_all.get()
                     on:change=move |ev| ctx.show_all.set(event_target_checked(&ev))
                 />
-                "Show all 200"
+                "Show all"
             </label>
             <Show when=move || ask_shown.get()>
                 <button

@@ -9,7 +9,11 @@ pub(crate) mod activity_log;
 #[allow(unreachable_pub)]
 pub(crate) mod auto_controls;
 #[allow(unreachable_pub)]
+pub(crate) mod common_slots;
+#[allow(unreachable_pub)]
 pub(crate) mod ini_import;
+#[allow(unreachable_pub)]
+pub(crate) mod race_timeline;
 #[allow(unreachable_pub)]
 pub(crate) mod request_log;
 #[allow(unreachable_pub)]

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 
 use crate::app::ctx;
 use crate::clock;
-use crate::present::{SlotLook, SlotState, slot_look};
-use crate::settings::MAX_WINDOW;
+use crate::present::{SlotLook, SlotState, table_looks, whole_range};
 
 const UNKNOWN: SlotLook = SlotLook {
     state: SlotState::Unknown,
     pair: false,
     busy: false,
+    common: false,
 };
 
 /// The slot grid of `service`, with its last refresh time and last error.
@@ -21,24 +21,25 @@ pub(crate) fn SlotTable(service: Service) -> impl IntoView {
     let ctx = ctx();
     let board = ctx.board;
     let name = service.name();
+    let window = Memo::new(move |_| {
+        board.settings.with(|s| {
+            s.as_ref()
+                .map_or_else(|| Config::default().window, |s| s.window)
+        })
+    });
     let shown = Memo::new(move |_| {
+        let window = window.get();
         if ctx.show_all.get() {
-            MAX_WINDOW
+            board.view.with(|v| whole_range(v, service, window))
         } else {
-            board.settings.with(|s| {
-                s.as_ref()
-                    .map_or_else(|| Config::default().window, |s| s.window)
-            })
+            window
         }
     });
-    // One snapshot per table rather than per button: 200 buttons read a shared Vec.
+    // One snapshot per table rather than per button: hundreds of buttons read a shared Vec.
     let looks = Memo::new(move |_| {
-        let n = shown.get();
-        board.view.with(|v| {
-            (1..=n)
-                .map(|i| slot_look(v, service, i))
-                .collect::<Vec<_>>()
-        })
+        board
+            .view
+            .with(|v| table_looks(v, service, shown.get(), window.get()))
     });
     let refreshed = move || {
         board.view.with(|v| {
@@ -82,16 +83,23 @@ pub(crate) fn SlotTable(service: Service) -> impl IntoView {
                                 type="button"
                                 class=move || {
                                     let l = look();
-                                    format!("slot {}{}", l.state.name(), if l.pair { " pair" } else { "" })
+                                    format!(
+                                        "slot {}{}{}",
+                                        l.state.name(),
+                                        if l.pair { " pair" } else { "" },
+                                        if l.common { " common" } else { "" },
+                                    )
                                 }
                                 data-slot=n.to_string()
                                 data-state=move || look().state.name()
                                 data-pair=move || look().pair.then_some("true")
+                                data-common=move || look().common.then_some("true")
                                 aria-busy=move || look().busy.then_some("true")
                                 aria-label=move || {
                                     let l = look();
                                     let pair = if l.pair { ", matched pair" } else { "" };
-                                    format!("{title} slot {n}: {}{pair}", l.state.name())
+                                    let common = if l.common { ", open at both" } else { "" };
+                                    format!("{title} slot {n}: {}{pair}{common}", l.state.name())
                                 }
                                 on:click=move |_| click(n)
                             >
