@@ -23,7 +23,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::reply;
-use crate::shared::{Shared, duplicate_authorization};
+use crate::shared::duplicate_authorization;
 
 /// Largest request body forwarded (the API sends none; this only bounds memory).
 const MAX_BODY: usize = 1 << 20;
@@ -43,7 +43,7 @@ const PASSED_BACK: [HeaderName; 2] = [header::CONTENT_TYPE, header::RETRY_AFTER]
 /// Request headers forwarded.
 const FORWARDED: [HeaderName; 3] = [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT];
 
-/// The allow-list and the HTTP client.
+/// The proxy's own state: the allow-list and the HTTP client.
 pub(crate) struct Proxy {
     /// Lowercased `host` or `host:port` entries.
     allow: Vec<String>,
@@ -185,25 +185,22 @@ fn parse_target(request: &Request) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
+/// `s` with its `%XX` escapes decoded; `None` if one is malformed (`%zz`, a `%` at the end),
+/// which `percent_decode_str` alone would keep as text, or if the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = s
+        .split('%')
+        .skip(1)
+        .all(|after| after.as_bytes().get(..2).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    Some(decoded.into_owned())
 }
 
 /// `ANY /proxy/{*url}`.
-pub(crate) async fn proxy_forward(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn proxy_forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
     let url = match target(&request) {
         Ok(url) => url,
         Err(BadTarget::NotAUrl) => {
@@ -233,7 +230,6 @@ pub(crate) async fn proxy_forward(State(shared): State<Arc<Shared>>, request: Re
             &format!("more than {MAX_HOPS} proxy hops (a loop?)"),
         );
     }
-    let proxy = &shared.proxy;
     match proxy.judge(&url) {
         Verdict::Allowed => {}
         Verdict::NotAllowed => {
@@ -460,5 +456,9 @@ mod tests {
         );
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("a%"), None);
+        assert_eq!(percent_decode("%FF"), None, "not UTF-8");
+        assert_eq!(percent_decode("%C3%A9").as_deref(), Some("é"));
+        assert_eq!(percent_decode("plain").as_deref(), Some("plain"));
     }
 }

@@ -13,7 +13,7 @@
 //!    a 503 or a reply cut off mid-body.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -21,12 +21,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::faults::{self, Before, Lost};
-use crate::history::Reply;
+use crate::config::Pacing;
+use crate::faults::{self, Before, Dice, Lost};
+use crate::inspect::ChangeReply;
 use crate::pacing::{self, Verdict};
 use crate::reply;
 use crate::shared::Shared;
-use crate::state::{Refusal, Service, ServiceState};
+use crate::state::{Desk, Refusal, Service, UserId, World};
 
 /// Handler state: which service, and the shared world.
 #[derive(Clone)]
@@ -56,17 +57,28 @@ pub(crate) fn router(shared: Arc<Shared>, service: Service) -> Router {
         .with_state(Ctx { shared, service })
 }
 
-/// What a request asks for; writes carry the raw id (`None`: not decodable as UTF-8).
+/// What a request asks for.
 enum Action {
     Available,
     Holds,
-    Reserve(Option<String>),
-    Release(Option<String>),
+    Write(Write),
+}
+
+/// A reserve or a cancel of the raw id from the path (`None`: not decodable as UTF-8).
+struct Write {
+    kind: WriteKind,
+    raw_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum WriteKind {
+    Reserve,
+    Release,
 }
 
 impl Action {
-    fn is_write(&self) -> bool {
-        matches!(self, Action::Reserve(_) | Action::Release(_))
+    fn write(kind: WriteKind, raw_id: Option<String>) -> Self {
+        Action::Write(Write { kind, raw_id })
     }
 }
 
@@ -83,7 +95,8 @@ async fn reservation_create(
     headers: HeaderMap,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    handle(ctx, headers, Action::Reserve(id.ok().map(|p| p.0))).await
+    let action = Action::write(WriteKind::Reserve, id.ok().map(|p| p.0));
+    handle(ctx, headers, action).await
 }
 
 async fn reservation_delete(
@@ -91,15 +104,18 @@ async fn reservation_delete(
     headers: HeaderMap,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    handle(ctx, headers, Action::Release(id.ok().map(|p| p.0))).await
+    let action = Action::write(WriteKind::Release, id.ok().map(|p| p.0));
+    handle(ctx, headers, action).await
 }
 
 async fn available_reserve(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
-    handle(ctx, headers, Action::Reserve(Some("available".into()))).await
+    let action = Action::write(WriteKind::Reserve, Some("available".into()));
+    handle(ctx, headers, action).await
 }
 
 async fn available_release(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
-    handle(ctx, headers, Action::Release(Some("available".into()))).await
+    let action = Action::write(WriteKind::Release, Some("available".into()));
+    handle(ctx, headers, action).await
 }
 
 async fn route_missing() -> Response {
@@ -110,151 +126,210 @@ async fn method_missing() -> Response {
     reply::error(StatusCode::METHOD_NOT_ALLOWED, reply::METHOD_NOT_ALLOWED)
 }
 
-/// Counts `status` and answers with the wire's error body.
-fn refuse(svc: &mut ServiceState, status: StatusCode, message: &str) -> Response {
-    svc.counters.count_status(status.as_u16());
-    reply::error(status, message)
-}
-
+/// The steps of the module's doc, in order; each `Err` is the reply that ends the request.
 async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
     let arrival = Instant::now();
-    let shared = &ctx.shared;
-    let index = ctx.service.index();
-    let user = shared.user(&headers);
-
-    // Steps 1–3 in one critical section, so that the dice are rolled in arrival order.
-    let (user, dice) = {
-        let mut world = shared.world();
-        let pacing_rule = world.pacing;
-        let svc = &mut world.services[index];
-        svc.counters.requests += 1;
-        let Some(user) = user else {
-            return refuse(svc, StatusCode::UNAUTHORIZED, reply::BAD_TOKEN);
-        };
-        let last = svc.last_arrival.get(user.0 as usize).copied().flatten();
-        match pacing::judge(&pacing_rule, last, arrival) {
-            Verdict::Paced => {}
-            Verdict::TooEarly { wait } => {
-                svc.count_violation(user);
-                if pacing_rule.enforce {
-                    return too_fast(svc, &pacing_rule, wait);
-                }
-            }
-        }
-        if svc.last_arrival.len() <= user.0 as usize {
-            svc.last_arrival.resize(user.0 as usize + 1, None);
-        }
-        svc.last_arrival[user.0 as usize] = Some(arrival);
-        let mut dice = faults::roll(&svc.faults, &mut svc.rng);
-        if action.is_write()
-            && let Some(fate) = svc.next_scripted_write()
-        {
-            dice = faults::scripted(dice, fate);
-        }
-        match dice.before {
-            Some(Before::Unavailable) => {
-                svc.counters.fault_503 += 1;
-                let response = refuse(svc, StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE);
-                return reply::with_retry_after(response, 1);
-            }
-            Some(Before::ServerError) => {
-                svc.counters.fault_500 += 1;
-                return refuse(svc, StatusCode::INTERNAL_SERVER_ERROR, reply::SERVER_ERROR);
-            }
-            None => {}
-        }
-        (user, dice)
+    let caller = ctx.shared.user(&headers);
+    let admitted = {
+        let mut world = ctx.shared.world();
+        admit(&mut world, ctx.service, caller, &action, arrival)
     };
-
-    if !dice.latency.is_zero() {
-        tokio::time::sleep(dice.latency).await;
+    let (user, dice) = match admitted {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    wait_latency(dice.latency).await;
+    let at_ms = ctx.shared.now_ms();
+    let mut world = ctx.shared.world();
+    match action {
+        Action::Available => list_free(&mut world.services[ctx.service.index()]),
+        Action::Holds => list_holds(&mut world.services[ctx.service.index()], user),
+        Action::Write(write) => apply_write(&mut world, ctx.service, user, write, dice.lost, at_ms),
     }
+}
 
-    let at_ms = shared.now_ms();
-    let mut world = shared.world();
-    let slots = world.services[index].slots();
-    let (reserve, raw) = match action {
-        Action::Available => {
-            let svc = &mut world.services[index];
-            svc.counters.count_status(200);
-            return reply::ok_json(svc.free_json());
+/// Steps 1–3, under one lock so that the dice are rolled in arrival order: the caller, its
+/// pacing, and the dice it rolls (or the script's fate for a write).
+fn admit(
+    world: &mut World,
+    service: Service,
+    caller: Option<UserId>,
+    action: &Action,
+    arrival: Instant,
+) -> Result<(UserId, Dice), Response> {
+    let pacing = world.pacing;
+    let desk = &mut world.services[service.index()];
+    desk.counters.requests += 1;
+    let user = authenticate(desk, caller)?;
+    pace(desk, &pacing, user, arrival)?;
+    let dice = roll_dice(desk, matches!(action, Action::Write(_)));
+    fault_before(desk, dice.before)?;
+    Ok((user, dice))
+}
+
+/// Step 1: a known `Bearer` token, else 401.
+fn authenticate(desk: &mut Desk, caller: Option<UserId>) -> Result<UserId, Response> {
+    caller.ok_or_else(|| refuse(desk, StatusCode::UNAUTHORIZED, reply::BAD_TOKEN))
+}
+
+/// Step 2: the pacing rule on arrival. A violation is counted, and when enforced answered 429
+/// without resetting the user's clock; otherwise the arrival resets it.
+fn pace(desk: &mut Desk, rule: &Pacing, user: UserId, arrival: Instant) -> Result<(), Response> {
+    let slot = user.0 as usize;
+    let last = desk.last_arrival.get(slot).copied().flatten();
+    if let Verdict::TooEarly { wait } = pacing::judge(rule, last, arrival) {
+        desk.count_violation(user);
+        if rule.enforce {
+            return Err(too_fast(desk, rule, wait));
         }
-        Action::Holds => {
-            let svc = &mut world.services[index];
-            svc.counters.count_status(200);
-            return reply::ok_json(svc.holds_json(user));
+    }
+    if desk.last_arrival.len() <= slot {
+        desk.last_arrival.resize(slot + 1, None);
+    }
+    desk.last_arrival[slot] = Some(arrival);
+    Ok(())
+}
+
+/// Step 3a: every request rolls the dice (so the stream stays aligned with arrivals); the
+/// first writes take their fate from the script instead.
+fn roll_dice(desk: &mut Desk, is_write: bool) -> Dice {
+    let dice = faults::roll(&desk.faults, &mut desk.rng);
+    match is_write.then(|| desk.next_scripted_write()).flatten() {
+        Some(fate) => faults::scripted(dice, fate),
+        None => dice,
+    }
+}
+
+/// Step 3b: an injected 503 (with `Retry-After`) or 500 in place of processing.
+fn fault_before(desk: &mut Desk, before: Option<Before>) -> Result<(), Response> {
+    match before {
+        None => Ok(()),
+        Some(Before::Unavailable) => {
+            desk.counters.fault_503 += 1;
+            Err(unavailable(desk))
         }
-        Action::Reserve(raw) => (true, raw),
-        Action::Release(raw) => (false, raw),
-    };
-    let slot = match parse_slot(raw.as_deref(), slots) {
+        Some(Before::ServerError) => {
+            desk.counters.fault_500 += 1;
+            Err(refuse(
+                desk,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                reply::SERVER_ERROR,
+            ))
+        }
+    }
+}
+
+/// Step 4: the injected latency, outside the lock, so that concurrent requests may be applied
+/// out of order.
+async fn wait_latency(latency: Duration) {
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
+/// `GET /reservation/available`.
+fn list_free(desk: &mut Desk) -> Response {
+    desk.counters.count_status(200);
+    reply::ok_json(desk.free_json())
+}
+
+/// `GET /reservation`.
+fn list_holds(desk: &mut Desk, user: UserId) -> Response {
+    desk.counters.count_status(200);
+    reply::ok_json(desk.holds_json(user))
+}
+
+/// Steps 5–7 for a reserve or cancel: parse the id, apply it (recorded in the history), then
+/// lose the reply if the dice say so.
+fn apply_write(
+    world: &mut World,
+    service: Service,
+    user: UserId,
+    write: Write,
+    lost: Option<Lost>,
+    at_ms: u64,
+) -> Response {
+    let index = service.index();
+    let slot = match parse_slot(write.raw_id.as_deref(), world.services[index].slots()) {
         Ok(slot) => slot,
         Err((status, message)) => return refuse(&mut world.services[index], status, message),
     };
-    let reply_kind = if dice.lost.is_some() {
-        Reply::Lost
+    let told = if lost.is_some() {
+        ChangeReply::Lost
     } else {
-        Reply::Ok
+        ChangeReply::Ok
     };
-    let applied = if reserve {
-        world.reserve(ctx.service, user, slot, reply_kind, at_ms)
-    } else {
-        world.release(ctx.service, user, slot, reply_kind, at_ms)
+    let applied = match write.kind {
+        WriteKind::Reserve => world.reserve(service, user, slot, told, at_ms),
+        WriteKind::Release => world.release(service, user, slot, told, at_ms),
     };
     tracing::debug!(
-        service = ctx.service.name(),
+        service = service.name(),
         user = &**world.name(user),
-        reserve,
+        kind = ?write.kind,
         slot,
         ?applied,
-        lost = ?dice.lost,
+        ?lost,
         "write"
     );
-    let svc = &mut world.services[index];
+    let desk = &mut world.services[index];
     match applied {
-        Err(Refusal::NotAvailable) => refuse(svc, StatusCode::CONFLICT, reply::NOT_AVAILABLE),
+        Err(Refusal::NotAvailable) => refuse(desk, StatusCode::CONFLICT, reply::NOT_AVAILABLE),
         Err(Refusal::AtLimit) => refuse(
-            svc,
+            desk,
             StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
             reply::AT_LIMIT,
         ),
-        Ok(()) => match dice.lost {
-            None => {
-                svc.counters.count_status(200);
-                reply::ok_json(write_body(reserve, slot))
-            }
-            Some(Lost::Unavailable) => {
-                svc.counters.lost_reply += 1;
-                let response = refuse(svc, StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE);
-                reply::with_retry_after(response, 1)
-            }
-            Some(Lost::Dropped) => {
-                svc.counters.lost_reply += 1;
-                reply::cut_off(write_body(reserve, slot))
-            }
-        },
+        Ok(()) => applied_reply(desk, write.kind, slot, lost),
     }
 }
 
+/// Step 7: the reply of an applied change, or its loss (the change stays).
+fn applied_reply(desk: &mut Desk, kind: WriteKind, slot: u16, lost: Option<Lost>) -> Response {
+    match lost {
+        None => {
+            desk.counters.count_status(200);
+            reply::ok_json(write_body(kind, slot))
+        }
+        Some(Lost::Unavailable) => {
+            desk.counters.lost_reply += 1;
+            unavailable(desk)
+        }
+        Some(Lost::Dropped) => {
+            desk.counters.lost_reply += 1;
+            reply::cut_off(write_body(kind, slot))
+        }
+    }
+}
+
+/// Counts `status` and answers with the wire's error body.
+fn refuse(desk: &mut Desk, status: StatusCode, message: &str) -> Response {
+    desk.counters.count_status(status.as_u16());
+    reply::error(status, message)
+}
+
+/// 503 with `Retry-After: 1`, counted.
+fn unavailable(desk: &mut Desk) -> Response {
+    let response = refuse(desk, StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE);
+    reply::with_retry_after(response, 1)
+}
+
 /// The 200 body of an applied reserve or cancel.
-fn write_body(reserve: bool, slot: u16) -> String {
-    if reserve {
-        format!(r#"{{"id":"{slot}"}}"#)
-    } else {
-        format!(r#"{{"id":"{slot}","message":"Reservation {slot} cancelled."}}"#)
+fn write_body(kind: WriteKind, slot: u16) -> String {
+    match kind {
+        WriteKind::Reserve => format!(r#"{{"id":"{slot}"}}"#),
+        WriteKind::Release => {
+            format!(r#"{{"id":"{slot}","message":"Reservation {slot} cancelled."}}"#)
+        }
     }
 }
 
 /// 429 with `Retry-After` and the IETF RateLimit draft's headers.
-fn too_fast(
-    svc: &mut ServiceState,
-    rule: &crate::config::Pacing,
-    wait: std::time::Duration,
-) -> Response {
+fn too_fast(desk: &mut Desk, rule: &Pacing, wait: Duration) -> Response {
     let secs = pacing::retry_after_secs(wait);
     let window = pacing::retry_after_secs(rule.min_interval);
     let mut response = reply::with_retry_after(
-        refuse(svc, StatusCode::TOO_MANY_REQUESTS, reply::TOO_FAST),
+        refuse(desk, StatusCode::TOO_MANY_REQUESTS, reply::TOO_FAST),
         secs,
     );
     let headers = response.headers_mut();
