@@ -294,7 +294,11 @@ pub struct Pacing {
     pub min_interval: Duration,
     /// Slack for timer and network jitter: a request `min_interval - tolerance` after the
     /// previous one still passes.
-    #[serde(rename = "tolerance_ms", with = "millis", default = "default_tolerance")]
+    #[serde(
+        rename = "tolerance_ms",
+        with = "millis",
+        default = "default_tolerance"
+    )]
     pub tolerance: Duration,
     /// `false`: violations are only counted, the request is served (existing clients run as is).
     #[serde(default = "default_enforce")]
@@ -491,7 +495,9 @@ impl ConfigFile {
         };
         // TOML was read once; say so rather than report its first line as bad JSON.
         if path.extension().is_some_and(|e| e == "toml") {
-            return Err(fail("config files are JSON (see server/README.md)".to_owned()));
+            return Err(fail(
+                "config files are JSON (see server/README.md)".to_owned(),
+            ));
         }
         let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         Self::parse(&text).map_err(fail)
@@ -589,8 +595,8 @@ mod tests {
 
     #[test]
     fn parse_errors_do_not_quote_the_input() {
-        let err = ConfigFile::parse(r#"{"admin_token": secret-token-123}"#)
-            .expect_err("invalid JSON");
+        let err =
+            ConfigFile::parse(r#"{"admin_token": secret-token-123}"#).expect_err("invalid JSON");
         assert!(!err.contains("secret"), "{err}");
     }
 

@@ -308,7 +308,11 @@ mod tests {
         assert_eq!(state.band.holds_of("alice"), Vec::<u16>::new());
         assert_eq!(state.band.violations_of("alice"), 0);
         assert_eq!(state.hotel.counters.status.get(&429), Some(&2));
-        assert_eq!(state.pacing, Pacing::default(), "missing settings read as defaults");
+        assert_eq!(
+            state.pacing,
+            Pacing::default(),
+            "missing settings read as defaults"
+        );
     }
 
     #[test]
@@ -320,7 +324,10 @@ mod tests {
         state.hotel.counters.count_status(409);
         let text = serde_json::to_string(&state).expect("serialises");
         assert!(text.starts_with(r#"{"band":"#), "{text}");
-        assert!(text.contains(r#""holders":{"3":"alice","10":"bob"}"#), "{text}");
+        assert!(
+            text.contains(r#""holders":{"3":"alice","10":"bob"}"#),
+            "{text}"
+        );
         let back: State = serde_json::from_str(&text).expect("decodes");
         assert_eq!(back.hotel.holds_of("alice"), vec![3]);
         assert_eq!(back.hotel.counters, state.hotel.counters);

@@ -36,8 +36,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use config::{
-    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing,
-    Scripted, ServiceFile, User, UserEntry, random_token,
+    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing, Scripted,
+    ServiceFile, User, UserEntry, random_token,
 };
 pub use state::Service;
 

@@ -188,10 +188,12 @@ fn parse_target(request: &Request) -> Option<Url> {
 /// `s` with its `%XX` escapes decoded; `None` if one is malformed (`%zz`, a `%` at the end),
 /// which `percent_decode_str` alone would keep as text, or if the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let well_formed = s
-        .split('%')
-        .skip(1)
-        .all(|after| after.as_bytes().get(..2).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    let well_formed = s.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
     if !well_formed {
         return None;
     }

@@ -126,17 +126,18 @@ async fn method_missing() -> Response {
     reply::error(StatusCode::METHOD_NOT_ALLOWED, reply::METHOD_NOT_ALLOWED)
 }
 
-/// The steps of the module's doc, in order; each `Err` is the reply that ends the request.
+/// The steps of the module's doc, in order.
 async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
     let arrival = Instant::now();
     let caller = ctx.shared.user(&headers);
-    let admitted = {
+    let (user, dice) = {
         let mut world = ctx.shared.world();
-        admit(&mut world, ctx.service, caller, &action, arrival)
-    };
-    let (user, dice) = match admitted {
-        Ok(admitted) => admitted,
-        Err(refused) => return refused,
+        let pacing = world.pacing;
+        let desk = &mut world.services[ctx.service.index()];
+        match admit(desk, &pacing, caller, &action, arrival) {
+            Ok(admitted) => admitted,
+            Err(refused) => return refuse(desk, refused),
+        }
     };
     wait_latency(dice.latency).await;
     let at_ms = ctx.shared.now_ms();
@@ -148,39 +149,78 @@ async fn handle(ctx: Ctx, headers: HeaderMap, action: Action) -> Response {
     }
 }
 
+/// Every way a request ends without a 200, as the wire states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refused {
+    /// 401.
+    BadToken,
+    /// 429: `wait` left of the pacing interval `window`.
+    TooFast { wait: Duration, window: Duration },
+    /// 503 with `Retry-After: 1`, injected before processing or as a lost reply.
+    Unavailable,
+    /// 500, injected.
+    ServerError,
+    /// 400 or 403: the id is malformed or names no slot.
+    BadId(StatusCode, &'static str),
+    /// 409 or 451.
+    Write(Refusal),
+}
+
+impl Refused {
+    fn status_and_message(self) -> (StatusCode, &'static str) {
+        match self {
+            Refused::BadToken => (StatusCode::UNAUTHORIZED, reply::BAD_TOKEN),
+            Refused::TooFast { .. } => (StatusCode::TOO_MANY_REQUESTS, reply::TOO_FAST),
+            Refused::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE),
+            Refused::ServerError => (StatusCode::INTERNAL_SERVER_ERROR, reply::SERVER_ERROR),
+            Refused::BadId(status, message) => (status, message),
+            Refused::Write(Refusal::NotAvailable) => (StatusCode::CONFLICT, reply::NOT_AVAILABLE),
+            Refused::Write(Refusal::AtLimit) => {
+                (StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS, reply::AT_LIMIT)
+            }
+        }
+    }
+}
+
+/// Counts the refusal's status and answers with the wire's error body and headers.
+fn refuse(desk: &mut Desk, refused: Refused) -> Response {
+    let (status, message) = refused.status_and_message();
+    desk.counters.count_status(status.as_u16());
+    let response = reply::error(status, message);
+    match refused {
+        Refused::TooFast { wait, window } => rate_limited(response, wait, window),
+        Refused::Unavailable => reply::with_retry_after(response, 1),
+        _ => response,
+    }
+}
+
 /// Steps 1–3, under one lock so that the dice are rolled in arrival order: the caller, its
 /// pacing, and the dice it rolls (or the script's fate for a write).
 fn admit(
-    world: &mut World,
-    service: Service,
+    desk: &mut Desk,
+    pacing: &Pacing,
     caller: Option<UserId>,
     action: &Action,
     arrival: Instant,
-) -> Result<(UserId, Dice), Response> {
-    let pacing = world.pacing;
-    let desk = &mut world.services[service.index()];
+) -> Result<(UserId, Dice), Refused> {
     desk.counters.requests += 1;
-    let user = authenticate(desk, caller)?;
-    pace(desk, &pacing, user, arrival)?;
+    let user = caller.ok_or(Refused::BadToken)?;
+    pace(desk, pacing, user, arrival)?;
     let dice = roll_dice(desk, matches!(action, Action::Write(_)));
     fault_before(desk, dice.before)?;
     Ok((user, dice))
 }
 
-/// Step 1: a known `Bearer` token, else 401.
-fn authenticate(desk: &mut Desk, caller: Option<UserId>) -> Result<UserId, Response> {
-    caller.ok_or_else(|| refuse(desk, StatusCode::UNAUTHORIZED, reply::BAD_TOKEN))
-}
-
-/// Step 2: the pacing rule on arrival. A violation is counted, and when enforced answered 429
+/// Step 2: the pacing rule on arrival. A violation is counted, and when enforced refused
 /// without resetting the user's clock; otherwise the arrival resets it.
-fn pace(desk: &mut Desk, rule: &Pacing, user: UserId, arrival: Instant) -> Result<(), Response> {
+fn pace(desk: &mut Desk, rule: &Pacing, user: UserId, arrival: Instant) -> Result<(), Refused> {
     let slot = user.0 as usize;
     let last = desk.last_arrival.get(slot).copied().flatten();
     if let Verdict::TooEarly { wait } = pacing::judge(rule, last, arrival) {
         desk.count_violation(user);
         if rule.enforce {
-            return Err(too_fast(desk, rule, wait));
+            let window = rule.min_interval;
+            return Err(Refused::TooFast { wait, window });
         }
     }
     if desk.last_arrival.len() <= slot {
@@ -200,21 +240,17 @@ fn roll_dice(desk: &mut Desk, is_write: bool) -> Dice {
     }
 }
 
-/// Step 3b: an injected 503 (with `Retry-After`) or 500 in place of processing.
-fn fault_before(desk: &mut Desk, before: Option<Before>) -> Result<(), Response> {
+/// Step 3b: an injected 503 or 500 in place of processing, counted as a fault.
+fn fault_before(desk: &mut Desk, before: Option<Before>) -> Result<(), Refused> {
     match before {
         None => Ok(()),
         Some(Before::Unavailable) => {
             desk.counters.fault_503 += 1;
-            Err(unavailable(desk))
+            Err(Refused::Unavailable)
         }
         Some(Before::ServerError) => {
             desk.counters.fault_500 += 1;
-            Err(refuse(
-                desk,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                reply::SERVER_ERROR,
-            ))
+            Err(Refused::ServerError)
         }
     }
 }
@@ -252,7 +288,9 @@ fn apply_write(
     let index = service.index();
     let slot = match parse_slot(write.raw_id.as_deref(), world.services[index].slots()) {
         Ok(slot) => slot,
-        Err((status, message)) => return refuse(&mut world.services[index], status, message),
+        Err((status, message)) => {
+            return refuse(&mut world.services[index], Refused::BadId(status, message));
+        }
     };
     let told = if lost.is_some() {
         ChangeReply::Lost
@@ -274,12 +312,7 @@ fn apply_write(
     );
     let desk = &mut world.services[index];
     match applied {
-        Err(Refusal::NotAvailable) => refuse(desk, StatusCode::CONFLICT, reply::NOT_AVAILABLE),
-        Err(Refusal::AtLimit) => refuse(
-            desk,
-            StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
-            reply::AT_LIMIT,
-        ),
+        Err(refusal) => refuse(desk, Refused::Write(refusal)),
         Ok(()) => applied_reply(desk, write.kind, slot, lost),
     }
 }
@@ -293,25 +326,13 @@ fn applied_reply(desk: &mut Desk, kind: WriteKind, slot: u16, lost: Option<Lost>
         }
         Some(Lost::Unavailable) => {
             desk.counters.lost_reply += 1;
-            unavailable(desk)
+            refuse(desk, Refused::Unavailable)
         }
         Some(Lost::Dropped) => {
             desk.counters.lost_reply += 1;
             reply::cut_off(write_body(kind, slot))
         }
     }
-}
-
-/// Counts `status` and answers with the wire's error body.
-fn refuse(desk: &mut Desk, status: StatusCode, message: &str) -> Response {
-    desk.counters.count_status(status.as_u16());
-    reply::error(status, message)
-}
-
-/// 503 with `Retry-After: 1`, counted.
-fn unavailable(desk: &mut Desk) -> Response {
-    let response = refuse(desk, StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE);
-    reply::with_retry_after(response, 1)
 }
 
 /// The 200 body of an applied reserve or cancel.
@@ -324,14 +345,11 @@ fn write_body(kind: WriteKind, slot: u16) -> String {
     }
 }
 
-/// 429 with `Retry-After` and the IETF RateLimit draft's headers.
-fn too_fast(desk: &mut Desk, rule: &Pacing, wait: Duration) -> Response {
+/// A 429's `Retry-After` and the IETF RateLimit draft's headers.
+fn rate_limited(response: Response, wait: Duration, window: Duration) -> Response {
     let secs = pacing::retry_after_secs(wait);
-    let window = pacing::retry_after_secs(rule.min_interval);
-    let mut response = reply::with_retry_after(
-        refuse(desk, StatusCode::TOO_MANY_REQUESTS, reply::TOO_FAST),
-        secs,
-    );
+    let window = pacing::retry_after_secs(window);
+    let mut response = reply::with_retry_after(response, secs);
     let headers = response.headers_mut();
     if let Ok(v) = format!(r#""default";q=1;w={window}"#).parse() {
         headers.insert("ratelimit-policy", v);

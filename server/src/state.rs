@@ -396,10 +396,19 @@ mod tests {
         let b = w.user_id("bob");
         let h = Service::Hotel;
         assert_eq!(w.reserve(h, a, 3, ChangeReply::Ok, 0), Ok(()));
-        assert_eq!(w.reserve(h, a, 3, ChangeReply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.reserve(h, b, 3, ChangeReply::Ok, 0), Err(Refusal::NotAvailable));
+        assert_eq!(
+            w.reserve(h, a, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(
+            w.reserve(h, b, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
         assert_eq!(w.reserve(h, a, 1, ChangeReply::Ok, 0), Ok(()));
-        assert_eq!(w.reserve(h, a, 2, ChangeReply::Ok, 0), Err(Refusal::AtLimit));
+        assert_eq!(
+            w.reserve(h, a, 2, ChangeReply::Ok, 0),
+            Err(Refusal::AtLimit)
+        );
         // The other service is independent.
         assert_eq!(w.reserve(Service::Band, a, 3, ChangeReply::Ok, 0), Ok(()));
         let s = &mut w.services[0];
@@ -412,8 +421,14 @@ mod tests {
             w.services[0].free_json(),
             r#"[{"id":"1"},{"id":"2"},{"id":"4"},{"id":"5"}]"#
         );
-        assert_eq!(w.release(h, b, 3, ChangeReply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.release(h, a, 2, ChangeReply::Ok, 0), Err(Refusal::NotAvailable));
+        assert_eq!(
+            w.release(h, b, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(
+            w.release(h, a, 2, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
         assert_eq!(w.release(h, a, 3, ChangeReply::Lost, 0), Ok(()));
         assert_eq!(w.services[0].holder(3), None);
         assert_eq!(w.services[0].holds_json(b), "[]");
