@@ -27,8 +27,9 @@ use crate::config::{Crowd, Faults, Pacing};
 use crate::crowd;
 use crate::inspect;
 use crate::reply;
+use crate::service::Service;
 use crate::shared::Shared;
-use crate::state::{Service, World};
+use crate::state::World;
 
 /// The `/admin` routes (to be nested there).
 pub(crate) fn router(shared: Arc<Shared>) -> Router {

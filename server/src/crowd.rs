@@ -15,8 +15,9 @@ use tokio::time::Instant;
 
 use crate::inspect::ChangeReply;
 use crate::rng::Rng;
+use crate::service::Service;
 use crate::shared::Shared;
-use crate::state::{Service, UserId};
+use crate::state::UserId;
 
 /// Gap between two operations of a member when the pacing interval is zero, so that a crowd
 /// with zero hold and think times cannot spin a core.

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::inspect::{Change, ChangeOp, ChangeReply};
-use crate::state::Service;
+use crate::service::Service;
 
 /// Most entries kept; older ones are dropped first (a long benchmark would otherwise grow
 /// without bound). `seq` keeps counting, so a gap shows that entries were dropped.

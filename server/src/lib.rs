@@ -19,6 +19,7 @@ mod proxy;
 mod reply;
 mod rng;
 mod serve;
+mod service;
 mod services;
 mod shared;
 mod state;
@@ -39,7 +40,7 @@ pub use config::{
     Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing, Scripted,
     ServiceFile, User, UserEntry, random_token,
 };
-pub use state::Service;
+pub use service::Service;
 
 use proxy::Proxy;
 use shared::Shared;

@@ -26,8 +26,9 @@ use crate::faults::{self, Before, Dice, Lost};
 use crate::inspect::ChangeReply;
 use crate::pacing::{self, Verdict};
 use crate::reply;
+use crate::service::Service;
 use crate::shared::Shared;
-use crate::state::{Desk, Refusal, Service, UserId, World};
+use crate::state::{Desk, Refusal, UserId, World};
 
 /// Handler state: which service, and the shared world.
 #[derive(Clone)]
