@@ -95,14 +95,19 @@ async fn state_show(State(shared): State<Arc<Shared>>) -> Response {
     let state = {
         let world = shared.world();
         inspect::State {
-            band: service_view(&world, Service::Band),
             hotel: service_view(&world, Service::Hotel),
+            band: service_view(&world, Service::Band),
             max_holds: world.max_holds,
             pacing: world.pacing,
             seed: world.seed,
         }
     };
-    to_json(&state)
+    // Through a `Value`, whose objects sort their keys: the order this JSON has always had.
+    match serde_json::to_value(&state) {
+        Ok(value) => reply::ok_json(value.to_string()),
+        // Numbers, strings and integer map keys: serialising them cannot fail.
+        Err(_) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, reply::SERVER_ERROR),
+    }
 }
 
 async fn history_list(State(shared): State<Arc<Shared>>) -> Response {
@@ -140,8 +145,7 @@ fn object_body<T: DeserializeOwned>(body: Result<Json<Value>, JsonRejection>) ->
 }
 
 fn to_json<T: Serialize>(value: &T) -> Response {
-    // Plain structs of numbers, strings and booleans with string or integer map keys:
-    // serialising them cannot fail.
+    // Settings are plain numbers and booleans; serialising them cannot fail.
     reply::ok_json(serde_json::to_string(value).unwrap_or_default())
 }
 
