@@ -23,9 +23,13 @@ dist: toolchain
 	trunk build --release --offline
 	scripts/precompress.sh dist
 
-lint:
+## Formatting, clippy, unused dependencies (cargo-machete), and the core still building for
+## the browser: a dependency that needs the OS (tokio, getrandom's OS backend) fails here first.
+lint: toolchain
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo machete
+	cargo build -p hotelband-core --target wasm32-unknown-unknown
 
 ## Figures: the pairing-strategy matrix (writes its section of BENCHMARKS.md and
 ## bench/charts/*.svg), then the page's time to the first pair in Chromium (printed).

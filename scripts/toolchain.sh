@@ -26,6 +26,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }')" != "$want" ]; 
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# `make lint`'s unused-dependency check (builds on rustc 1.95; --locked for a known tree).
+if ! cargo machete --version >/dev/null 2>&1; then
+  say "installing cargo-machete"
+  cargo install cargo-machete --locked
+fi
+
 # wasm-opt from npm's binaryen: Debian's binaryen 108 emits a module that fails to load.
 if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
   say "installing binaryen (wasm-opt) from npm"

@@ -10,7 +10,6 @@
 //! Every path under `/admin` needs the token, unknown ones and `/admin` itself included, so
 //! that nothing there tells a caller without it what exists.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
@@ -24,11 +23,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::config::{Crowd, Faults, PacingWire};
+use crate::config::{Crowd, Faults, Pacing};
 use crate::crowd;
+use crate::inspect;
 use crate::reply;
+use crate::service::Service;
 use crate::shared::Shared;
-use crate::state::{Counters, Service, World};
+use crate::state::World;
 
 /// The `/admin` routes (to be nested there).
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -68,46 +69,45 @@ pub(crate) async fn admin_only(
     }
 }
 
-/// One service in `/admin/state`.
-#[derive(Serialize)]
-struct ServiceView<'a> {
-    slots: u16,
-    holders: BTreeMap<u16, &'a str>,
-    counters: &'a Counters,
-    violations_by_user: BTreeMap<&'a str, u64>,
-    faults: &'a Faults,
-    crowd: &'a Crowd,
-}
-
-fn service_view(world: &World, service: Service) -> ServiceView<'_> {
-    let svc = &world.services[service.index()];
-    ServiceView {
-        slots: svc.slots(),
-        holders: svc.held().map(|(s, u)| (s, &**world.name(u))).collect(),
-        counters: &svc.counters,
+fn service_view(world: &World, service: Service) -> inspect::ServiceState {
+    let desk = &world.services[service.index()];
+    inspect::ServiceState {
+        slots: desk.slots(),
+        holders: desk
+            .held()
+            .map(|(slot, user)| (slot, world.name(user).to_string()))
+            .collect(),
+        counters: desk.counters.clone(),
         violations_by_user: world
             .users()
             .filter(|(_, name)| !name.starts_with("crowd-"))
             .map(|(id, name)| {
-                let n = svc.violations.get(id.0 as usize).copied().unwrap_or(0);
-                (&**name, n)
+                let n = desk.violations.get(id.0 as usize).copied().unwrap_or(0);
+                (name.to_string(), n)
             })
             .collect(),
-        faults: &svc.faults,
-        crowd: &svc.crowd,
+        faults: desk.faults.clone(),
+        crowd: desk.crowd.clone(),
     }
 }
 
 async fn state_show(State(shared): State<Arc<Shared>>) -> Response {
-    let world = shared.world();
-    let body = serde_json::json!({
-        "hotel": service_view(&world, Service::Hotel),
-        "band": service_view(&world, Service::Band),
-        "pacing": PacingWire::from(world.pacing),
-        "max_holds": world.max_holds,
-        "seed": world.seed,
-    });
-    reply::ok_json(body.to_string())
+    let state = {
+        let world = shared.world();
+        inspect::State {
+            hotel: service_view(&world, Service::Hotel),
+            band: service_view(&world, Service::Band),
+            max_holds: world.max_holds,
+            pacing: world.pacing,
+            seed: world.seed,
+        }
+    };
+    // Through a `Value`, whose objects sort their keys: the order this JSON has always had.
+    match serde_json::to_value(&state) {
+        Ok(value) => reply::ok_json(value.to_string()),
+        // Numbers, strings and integer map keys: serialising them cannot fail.
+        Err(_) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, reply::SERVER_ERROR),
+    }
 }
 
 async fn history_list(State(shared): State<Arc<Shared>>) -> Response {
@@ -193,18 +193,18 @@ async fn pacing_update(
     State(shared): State<Arc<Shared>>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Response {
-    let wire: PacingWire = match object_body(body) {
+    let pacing: Pacing = match object_body(body) {
         Ok(v) => v,
         Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
     };
-    tracing::info!(?wire, "pacing set");
-    shared.world().pacing = wire.into();
-    to_json(&wire)
+    tracing::info!(?pacing, "pacing set");
+    shared.world().pacing = pacing;
+    to_json(&pacing)
 }
 
 async fn pacing_show(State(shared): State<Arc<Shared>>) -> Response {
-    let wire = PacingWire::from(shared.world().pacing);
-    to_json(&wire)
+    let pacing = shared.world().pacing;
+    to_json(&pacing)
 }
 
 /// `GET /demo` (no auth): the demo user's token for both services, for the page's "use the

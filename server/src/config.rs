@@ -1,5 +1,5 @@
 //! What the emulator is told at start: users, pacing, faults and crowds per service, the seed,
-//! and the proxy allow-list; plus the optional config file (`--config FILE`, JSON or TOML).
+//! and the proxy allow-list; plus the optional config file (`--config FILE`, JSON).
 //!
 //! Tokens are secrets: every `Debug` here redacts them, and nothing else in the crate prints them
 //! except `main`, which prints the demo users' tokens and the admin token on purpose.
@@ -180,7 +180,7 @@ impl Config {
             self.admin_token = admin_token;
         }
         if let Some(pacing) = file.pacing {
-            self.pacing = pacing.into();
+            self.pacing = pacing;
         }
         if let Some(seed) = file.seed {
             self.seed = seed;
@@ -283,15 +283,25 @@ impl fmt::Debug for User {
     }
 }
 
-/// The pacing rule: one request per `min_interval` per user per service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The pacing rule: one request per `min_interval` per user per service. On the wire
+/// (`/admin/pacing`, `/admin/state`, config files) in milliseconds: `min_interval_ms`
+/// (required), `tolerance_ms` (default 50), `enforce` (default true).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pacing {
     /// Least time between two requests of one user to one service.
+    #[serde(rename = "min_interval_ms", with = "millis")]
     pub min_interval: Duration,
     /// Slack for timer and network jitter: a request `min_interval - tolerance` after the
     /// previous one still passes.
+    #[serde(
+        rename = "tolerance_ms",
+        with = "millis",
+        default = "default_tolerance"
+    )]
     pub tolerance: Duration,
     /// `false`: violations are only counted, the request is served (existing clients run as is).
+    #[serde(default = "default_enforce")]
     pub enforce: bool,
 }
 
@@ -299,51 +309,32 @@ impl Default for Pacing {
     fn default() -> Self {
         Pacing {
             min_interval: Duration::from_secs(1),
-            tolerance: Duration::from_millis(50),
-            enforce: true,
+            tolerance: default_tolerance(),
+            enforce: default_enforce(),
         }
     }
 }
 
-/// Pacing on the wire (`PUT /admin/pacing`, config files): milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PacingWire {
-    /// See [`Pacing::min_interval`].
-    pub min_interval_ms: u64,
-    /// See [`Pacing::tolerance`].
-    #[serde(default = "default_tolerance_ms")]
-    pub tolerance_ms: u64,
-    /// See [`Pacing::enforce`].
-    #[serde(default = "default_enforce")]
-    pub enforce: bool,
-}
-
-fn default_tolerance_ms() -> u64 {
-    50
+fn default_tolerance() -> Duration {
+    Duration::from_millis(50)
 }
 
 fn default_enforce() -> bool {
     true
 }
 
-impl From<PacingWire> for Pacing {
-    fn from(w: PacingWire) -> Self {
-        Pacing {
-            min_interval: Duration::from_millis(w.min_interval_ms),
-            tolerance: Duration::from_millis(w.tolerance_ms),
-            enforce: w.enforce,
-        }
-    }
-}
+/// A `Duration` as whole milliseconds (saturating at `u64::MAX`).
+mod millis {
+    use std::time::Duration;
 
-impl From<Pacing> for PacingWire {
-    fn from(p: Pacing) -> Self {
-        PacingWire {
-            min_interval_ms: u64::try_from(p.min_interval.as_millis()).unwrap_or(u64::MAX),
-            tolerance_ms: u64::try_from(p.tolerance.as_millis()).unwrap_or(u64::MAX),
-            enforce: p.enforce,
-        }
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
     }
 }
 
@@ -442,7 +433,7 @@ impl Crowd {
     }
 }
 
-/// The config file (`--config FILE`; `.toml` is read as TOML, anything else as JSON).
+/// The config file (`--config FILE`, JSON).
 /// Every field is optional and replaces the default or the earlier flag.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -456,7 +447,7 @@ pub struct ConfigFile {
     /// Admin token.
     pub admin_token: Option<String>,
     /// Pacing in ms.
-    pub pacing: Option<PacingWire>,
+    pub pacing: Option<Pacing>,
     /// Fault and crowd seed.
     pub seed: Option<u64>,
     /// Extra proxy upstreams.
@@ -496,34 +487,33 @@ pub struct ServiceFile {
 }
 
 impl ConfigFile {
-    /// Reads and parses `path` (TOML if it ends in `.toml`, else JSON).
+    /// Reads and parses the JSON file `path`.
     pub fn read(path: &Path) -> Result<Self, ConfigError> {
         let fail = |reason: String| ConfigError::File {
             path: path.to_path_buf(),
             reason,
         };
+        // TOML was read once; say so rather than report its first line as bad JSON.
+        if path.extension().is_some_and(|e| e == "toml") {
+            return Err(fail(
+                "config files are JSON (see server/README.md)".to_owned(),
+            ));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-        Self::parse(&text, path.extension().is_some_and(|e| e == "toml")).map_err(fail)
+        Self::parse(&text).map_err(fail)
     }
 
     /// Parses a config text. Parser messages may quote the input, so only their position
     /// survives (a token in a malformed file must not reach the terminal).
-    pub fn parse(text: &str, toml_syntax: bool) -> Result<Self, String> {
-        if toml_syntax {
-            toml::from_str(text).map_err(|e| match e.span() {
-                Some(span) => format!("invalid TOML at byte {}", span.start),
-                None => "invalid TOML".to_owned(),
-            })
-        } else {
-            serde_json::from_str(text).map_err(|e| {
-                format!(
-                    "invalid JSON at line {} column {} ({:?})",
-                    e.line(),
-                    e.column(),
-                    e.classify()
-                )
-            })
-        }
+    pub fn parse(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| {
+            format!(
+                "invalid JSON at line {} column {} ({:?})",
+                e.line(),
+                e.column(),
+                e.classify()
+            )
+        })
     }
 }
 
@@ -561,30 +551,52 @@ mod tests {
     }
 
     #[test]
-    fn file_in_json_and_toml() {
+    fn file_in_json() {
         let json = r#"{"users":[{"name":"alice","token":"a1"}],"slots":50,
             "pacing":{"min_interval_ms":500},"hotel":{"faults":{"p503":0.5}}}"#;
-        let toml = "slots = 50\n[[users]]\nname = \"alice\"\ntoken = \"a1\"\n\
-            [pacing]\nmin_interval_ms = 500\n[hotel.faults]\np503 = 0.5\n";
-        for (text, is_toml) in [(json, false), (toml, true)] {
-            let mut config = Config::default();
-            config.apply_file(ConfigFile::parse(text, is_toml).expect("valid file"));
-            assert_eq!(config.users, vec![User::new("alice", "a1")]);
-            assert_eq!(config.slots, 50);
-            assert_eq!(config.pacing.min_interval, Duration::from_millis(500));
-            assert_eq!(config.pacing.tolerance, Duration::from_millis(50));
-            assert_eq!(config.faults[0].p503, 0.5);
-            assert_eq!(config.faults[1], Faults::default());
-            config.validate().expect("valid config");
+        let mut config = Config::default();
+        config.apply_file(ConfigFile::parse(json).expect("valid file"));
+        assert_eq!(config.users, vec![User::new("alice", "a1")]);
+        assert_eq!(config.slots, 50);
+        assert_eq!(config.pacing.min_interval, Duration::from_millis(500));
+        assert_eq!(config.pacing.tolerance, Duration::from_millis(50));
+        assert!(config.pacing.enforce);
+        assert_eq!(config.faults[0].p503, 0.5);
+        assert_eq!(config.faults[1], Faults::default());
+        config.validate().expect("valid config");
+    }
+
+    #[test]
+    fn pacing_travels_in_milliseconds() {
+        let pacing = Pacing {
+            min_interval: Duration::from_millis(1500),
+            tolerance: Duration::from_millis(20),
+            enforce: false,
+        };
+        let text = serde_json::to_string(&pacing).expect("serialises");
+        assert_eq!(
+            text,
+            r#"{"min_interval_ms":1500,"tolerance_ms":20,"enforce":false}"#
+        );
+        assert_eq!(serde_json::from_str::<Pacing>(&text).ok(), Some(pacing));
+        for bad in [r#"{"enforce":true}"#, r#"{"min_interval_ms":1,"x":1}"#] {
+            assert!(serde_json::from_str::<Pacing>(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
+    fn a_toml_file_is_refused_by_name() {
+        let path = std::env::temp_dir().join(format!("hotelband-{}.toml", std::process::id()));
+        std::fs::write(&path, "slots = 5\n").expect("temp file");
+        let err = ConfigFile::read(&path).expect_err("TOML is not read");
+        let _ = std::fs::remove_file(&path);
+        assert!(err.to_string().contains("config files are JSON"), "{err}");
+    }
+
+    #[test]
     fn parse_errors_do_not_quote_the_input() {
-        let err = ConfigFile::parse(r#"{"admin_token": secret-token-123}"#, false)
-            .expect_err("invalid JSON");
-        assert!(!err.contains("secret"), "{err}");
-        let err = ConfigFile::parse("admin_token = secret-token-123", true).expect_err("bad TOML");
+        let err =
+            ConfigFile::parse(r#"{"admin_token": secret-token-123}"#).expect_err("invalid JSON");
         assert!(!err.contains("secret"), "{err}");
     }
 

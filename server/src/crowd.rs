@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::history::Reply;
+use crate::inspect::ChangeReply;
 use crate::rng::Rng;
+use crate::service::Service;
 use crate::shared::Shared;
-use crate::state::{Service, UserId};
+use crate::state::UserId;
 
 /// Gap between two operations of a member when the pacing interval is zero, so that a crowd
 /// with zero hold and think times cannot spin a core.
@@ -48,7 +49,7 @@ pub(crate) fn restart(shared: &Arc<Shared>, service: Service) {
             .collect();
         for (id, slot) in old {
             // Held a moment ago under the same lock, so the release cannot be refused.
-            let _ = world.release(service, id, slot, Reply::Ok, at_ms);
+            let _ = world.release(service, id, slot, ChangeReply::Ok, at_ms);
         }
         // Members of the old crowd may be awake, waiting for this lock (an abort cannot stop
         // a task blocked there): the new generation tells them to stop.
@@ -143,7 +144,7 @@ impl Member {
             if let Some(pos) = holds.iter().position(|h| h.1 <= now) {
                 let (slot, _) = holds.swap_remove(pos);
                 // Refused only if an admin reset freed it meanwhile; either way it is gone.
-                let _ = world.release(self.service, self.user, slot, Reply::Ok, at_ms);
+                let _ = world.release(self.service, self.user, slot, ChangeReply::Ok, at_ms);
             } else if holds.len() < max_holds && now >= next_reserve {
                 let svc = &world.services[index];
                 let top = if window == 0 {
@@ -155,7 +156,7 @@ impl Member {
                 if !free.is_empty() {
                     let pick = free[self.rng.between(0, free.len() as u64 - 1) as usize];
                     if world
-                        .reserve(self.service, self.user, pick, Reply::Ok, at_ms)
+                        .reserve(self.service, self.user, pick, ChangeReply::Ok, at_ms)
                         .is_ok()
                     {
                         holds.push((pick, now + self.draw(hold_ms)));

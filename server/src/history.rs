@@ -7,45 +7,39 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::state::Service;
+use crate::inspect::{Change, ChangeOp, ChangeReply};
+use crate::service::Service;
 
 /// Most entries kept; older ones are dropped first (a long benchmark would otherwise grow
 /// without bound). `seq` keeps counting, so a gap shows that entries were dropped.
 const CAPACITY: usize = 1_000_000;
 
-/// What a change did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Op {
-    /// The slot went from free to the user.
-    Reserve,
-    /// The slot went from the user to free.
-    Release,
-}
-
-/// What the client was told.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Reply {
-    /// 200 (or, for the crowd, nothing to tell).
-    Ok,
-    /// The change was applied, then the client got a 503 or a reply cut off mid-body.
-    Lost,
-}
-
-/// One applied change.
-#[derive(Clone, Debug, Serialize)]
+/// One applied change as kept in memory: the name is shared, not copied, so that a snapshot
+/// under the world's lock stays cheap. [`to_json`] turns it into the wire's [`Change`].
+#[derive(Clone, Debug)]
 pub(crate) struct Event {
-    pub(crate) seq: u64,
+    seq: u64,
     /// Milliseconds since the server started.
-    pub(crate) at_ms: u64,
-    pub(crate) service: &'static str,
-    pub(crate) user: Arc<str>,
-    pub(crate) op: Op,
-    pub(crate) slot: u16,
-    pub(crate) reply: Reply,
+    at_ms: u64,
+    service: Service,
+    user: Arc<str>,
+    op: ChangeOp,
+    slot: u16,
+    reply: ChangeReply,
+}
+
+impl Event {
+    fn to_change(&self) -> Change {
+        Change {
+            seq: self.seq,
+            at_ms: self.at_ms,
+            service: self.service.name().to_owned(),
+            user: self.user.to_string(),
+            op: self.op,
+            slot: self.slot,
+            reply: self.reply,
+        }
+    }
 }
 
 /// The bounded log of changes.
@@ -61,9 +55,9 @@ impl History {
         at_ms: u64,
         service: Service,
         user: Arc<str>,
-        op: Op,
+        op: ChangeOp,
         slot: u16,
-        reply: Reply,
+        reply: ChangeReply,
     ) {
         if self.events.len() >= CAPACITY {
             self.events.pop_front();
@@ -72,7 +66,7 @@ impl History {
         self.events.push_back(Event {
             seq: self.last_seq,
             at_ms,
-            service: service.name(),
+            service,
             user,
             op,
             slot,
@@ -102,10 +96,11 @@ impl History {
     }
 }
 
-/// `events` as a JSON array.
+/// `events` as the wire's JSON array of [`Change`]s.
 pub(crate) fn to_json(events: &[Event]) -> String {
+    let changes: Vec<Change> = events.iter().map(Event::to_change).collect();
     // Serialising plain structs of strings and integers cannot fail.
-    serde_json::to_string(events).unwrap_or_else(|_| "[]".to_owned())
+    serde_json::to_string(&changes).unwrap_or_else(|_| "[]".to_owned())
 }
 
 #[cfg(test)]
@@ -119,9 +114,9 @@ mod tests {
             12,
             Service::Band,
             Arc::from("alice"),
-            Op::Reserve,
+            ChangeOp::Reserve,
             3,
-            Reply::Lost,
+            ChangeReply::Lost,
         );
         assert_eq!(
             h.to_json(),
@@ -132,9 +127,9 @@ mod tests {
             13,
             Service::Hotel,
             Arc::from("bob"),
-            Op::Release,
+            ChangeOp::Release,
             4,
-            Reply::Ok,
+            ChangeReply::Ok,
         );
         assert!(h.to_json().starts_with(r#"[{"seq":1,"#));
     }

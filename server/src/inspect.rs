@@ -1,12 +1,14 @@
-//! A client of the emulator's inspection API (`/admin/*`) for tests and benchmarks: who holds
-//! what, the counters, and the history of applied changes. Lenient decoding: fields a caller
-//! does not use are ignored and missing counters read as zero, so the emulator may grow without
-//! breaking its callers.
+//! The inspection API (`/admin/*`) for tests and benchmarks: who holds what, the counters, and
+//! the history of applied changes. Its JSON shapes are written once, here: the emulator encodes
+//! them and the [`Admin`] client decodes them. Decoding is lenient where the emulator may
+//! grow: missing fields read as defaults (counters as zero).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Crowd, Faults, Pacing};
 
 /// A client of one emulator's admin API.
 #[derive(Clone)]
@@ -54,14 +56,20 @@ pub enum AdminError {
     },
 }
 
-/// `GET /admin/state`: both services.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `GET /admin/state`: both services and the settings they share.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     /// The hotel.
     pub hotel: ServiceState,
     /// The band.
     pub band: ServiceState,
+    /// Holds one user may have per service at once.
+    pub max_holds: usize,
+    /// The pacing rule.
+    pub pacing: Pacing,
+    /// Seed of the fault dice and crowd moves.
+    pub seed: u64,
 }
 
 impl State {
@@ -83,30 +91,33 @@ impl State {
     }
 }
 
-/// One service in `/admin/state`.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// One service in `/admin/state`. Users appear by name, never by token.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ServiceState {
-    /// Slot number (as a string key) -> name of its holder.
-    pub holders: BTreeMap<String, String>,
+    /// Slots, numbered `1..=slots`.
+    pub slots: u16,
+    /// Slot -> name of its holder (JSON object keys are the numbers as strings).
+    pub holders: BTreeMap<u16, String>,
     /// What the service counted.
     pub counters: Counters,
-    /// Pacing violations per user name.
+    /// Pacing violations per configured user (crowd members are left out).
     pub violations_by_user: BTreeMap<String, u64>,
+    /// The injected faults.
+    pub faults: Faults,
+    /// The simulated competitors.
+    pub crowd: Crowd,
 }
 
 impl ServiceState {
-    /// The slots `user` holds, ascending; keys that are not numbers are skipped.
+    /// The slots `user` holds, ascending.
     #[must_use]
     pub fn holds_of(&self, user: &str) -> Vec<u16> {
-        let mut slots: Vec<u16> = self
-            .holders
+        self.holders
             .iter()
             .filter(|(_, holder)| holder.as_str() == user)
-            .filter_map(|(slot, _)| slot.parse().ok())
-            .collect();
-        slots.sort_unstable();
-        slots
+            .map(|(&slot, _)| slot)
+            .collect()
     }
 
     /// Pacing violations charged to `user`.
@@ -116,16 +127,16 @@ impl ServiceState {
     }
 }
 
-/// The counters of one service.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The counters of one service (HTTP requests only, not the crowd).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Counters {
     /// Requests received.
     pub requests: u64,
     /// Requests answered 200.
     pub ok: u64,
-    /// Replies per status code (keys are the codes as strings).
-    pub status: BTreeMap<String, u64>,
+    /// Replies per status code (JSON object keys are the codes as strings).
+    pub status: BTreeMap<u16, u64>,
     /// Injected 503s.
     pub fault_503: u64,
     /// Injected 500s.
@@ -136,8 +147,18 @@ pub struct Counters {
     pub violations: u64,
 }
 
+impl Counters {
+    /// Counts a reply with `status`.
+    pub(crate) fn count_status(&mut self, status: u16) {
+        *self.status.entry(status).or_default() += 1;
+        if status == 200 {
+            self.ok += 1;
+        }
+    }
+}
+
 /// One applied change in `GET /admin/history`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Order of application.
     pub seq: u64,
@@ -157,18 +178,19 @@ pub struct Change {
 }
 
 /// What the user was told about an applied change.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeReply {
     /// A 200 (or, for the crowd, nothing to tell).
     #[default]
     Ok,
-    /// Applied, then the reply was lost: the user saw a failure.
+    /// Applied, then the reply was lost (a 503 or a reply cut off mid-body): the user saw a
+    /// failure.
     Lost,
 }
 
 /// A slot went to a user, or back to free.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeOp {
     /// Free -> the user.
@@ -284,6 +306,30 @@ mod tests {
         assert_eq!(state.hotel.counters.lost_reply, 1);
         assert_eq!(state.band.holds_of("alice"), Vec::<u16>::new());
         assert_eq!(state.band.violations_of("alice"), 0);
+        assert_eq!(state.hotel.counters.status.get(&429), Some(&2));
+        assert_eq!(
+            state.pacing,
+            Pacing::default(),
+            "missing settings read as defaults"
+        );
+    }
+
+    #[test]
+    fn state_reads_back_what_it_writes() {
+        let mut state = State::default();
+        state.hotel.holders.insert(10, "bob".to_owned());
+        state.hotel.holders.insert(3, "alice".to_owned());
+        state.hotel.counters.count_status(200);
+        state.hotel.counters.count_status(409);
+        let text = serde_json::to_string(&state).expect("serialises");
+        assert!(
+            text.contains(r#""holders":{"3":"alice","10":"bob"}"#),
+            "{text}"
+        );
+        let back: State = serde_json::from_str(&text).expect("decodes");
+        assert_eq!(back.hotel.holds_of("alice"), vec![3]);
+        assert_eq!(back.hotel.counters, state.hotel.counters);
+        assert_eq!(back.hotel.counters.ok, 1);
     }
 
     #[test]

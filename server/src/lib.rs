@@ -21,6 +21,7 @@ mod proxy;
 mod reply;
 mod rng;
 mod serve;
+mod service;
 mod services;
 mod shared;
 mod state;
@@ -37,11 +38,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use config::{
-    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing,
-    PacingWire, Scripted, ServiceFile, User, UserEntry, random_token,
+    Config, ConfigError, ConfigFile, Crowd, DEMO_USER, Faults, Limits, MAX_CROWD, Pacing, Scripted,
+    ServiceFile, User, UserEntry, random_token,
 };
-pub use state::Service;
+pub use service::Service;
 
+use proxy::Proxy;
 use shared::Shared;
 
 /// A running emulator; stops when dropped.
@@ -136,11 +138,14 @@ pub fn app(config: &Config) -> Router {
         .route("/demo", get(admin::demo_show))
         .route(
             "/proxy/{*url}",
+            // The proxy shares nothing with the services but the port: its own state.
             // Each proxied request may buffer a body and a reply: a few at a time bound that
             // (one semaphore for every method).
-            any(proxy::proxy_forward).layer(GlobalConcurrencyLimitLayer::new(
-                config.limits.proxy_concurrency,
-            )),
+            any(proxy::proxy_forward)
+                .with_state(Arc::new(Proxy::new(config)))
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    config.limits.proxy_concurrency,
+                )),
         )
         // The APIs' own roots, with or without a slash, are API paths too (not the page).
         .route("/hotel/api", any(not_processed))

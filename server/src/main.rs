@@ -26,7 +26,7 @@ struct Args {
     /// Seed of the fault dice and crowd moves (default: random, printed).
     #[arg(long)]
     seed: Option<u64>,
-    /// A JSON or TOML (`.toml`) file of users, pacing, faults and crowds (see README.md).
+    /// A JSON file of users, pacing, faults and crowds (see server/README.md).
     #[arg(long)]
     config: Option<PathBuf>,
     /// A user as NAME=TOKEN (repeatable); replaces the default `demo` user unless one is named

@@ -11,6 +11,12 @@
 //! followed (a redirect could leave the allow-list), no system proxy is used, URLs with
 //! `user:password@` are refused (they would become a second `Authorization` upstream), and the
 //! upstream's reply is read up to a cap.
+//!
+//! `upstreams.rs` decides which upstreams may be reached, `target.rs` reads the URL after
+//! `/proxy/`; this file forwards.
+
+mod target;
+mod upstreams;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,16 +29,15 @@ use url::Url;
 
 use crate::config::Config;
 use crate::reply;
-use crate::shared::{Shared, duplicate_authorization};
+use crate::shared::duplicate_authorization;
+
+use target::{BadTarget, shown_host};
+use upstreams::{Upstreams, Verdict};
 
 /// Largest request body forwarded (the API sends none; this only bounds memory).
 const MAX_BODY: usize = 1 << 20;
 /// How long an upstream may take, end to end.
 const TIMEOUT: Duration = Duration::from_secs(30);
-/// Hosts of this machine: their ports need listing, or `--proxy-any-local`.
-const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
-/// Paths of this emulator that its proxy may reach: the services, nothing else.
-const OWN_SERVICES: [&str; 2] = ["/hotel/api", "/band/api"];
 /// Hotelband proxies a request may already have passed: a page's proxy in front of another
 /// emulator's proxy is the longest chain anyone needs.
 pub(crate) const MAX_HOPS: usize = 2;
@@ -43,28 +48,11 @@ const PASSED_BACK: [HeaderName; 2] = [header::CONTENT_TYPE, header::RETRY_AFTER]
 /// Request headers forwarded.
 const FORWARDED: [HeaderName; 3] = [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT];
 
-/// The allow-list and the HTTP client.
+/// The proxy's own state: which upstreams it may reach, and the HTTP client.
 pub(crate) struct Proxy {
-    /// Lowercased `host` or `host:port` entries.
-    allow: Vec<String>,
-    /// Every loopback port is allowed (`--proxy-any-local`).
-    any_local: bool,
-    /// The port this emulator listens on (none for a router without a socket).
-    own_port: Option<u16>,
+    upstreams: Upstreams,
     max_reply: usize,
     client: reqwest::Client,
-}
-
-/// Whether an upstream may be reached.
-#[derive(Debug, PartialEq, Eq)]
-enum Verdict {
-    Allowed,
-    /// Not listed: 403.
-    NotAllowed,
-    /// This emulator's own `/proxy`: 508.
-    Loop,
-    /// This emulator, but not one of its services: 403.
-    OwnNonService,
 }
 
 impl Proxy {
@@ -77,51 +65,9 @@ impl Proxy {
             // rustls with bundled roots and no system configuration has nothing to fail on.
             .expect("building the proxy's HTTP client");
         Proxy {
-            allow: config
-                .proxy_allow
-                .iter()
-                .map(|h| h.trim().to_ascii_lowercase())
-                .collect(),
-            any_local: config.proxy_any_local,
-            own_port: Some(config.addr.port()).filter(|&p| p != 0),
+            upstreams: Upstreams::new(config),
             max_reply: config.limits.proxy_max_reply,
             client,
-        }
-    }
-
-    /// Whether `url` may be reached.
-    fn judge(&self, url: &Url) -> Verdict {
-        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
-            return Verdict::NotAllowed;
-        };
-        let port = url.port_or_known_default();
-        let with_port = port.map(|p| format!("{host}:{p}"));
-        if LOOPBACK.contains(&host.as_str()) {
-            if port.is_some() && port == self.own_port {
-                let path = url.path();
-                let under = |base: &str| {
-                    path.strip_prefix(base)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                };
-                return if OWN_SERVICES.into_iter().any(under) {
-                    Verdict::Allowed
-                } else if under("/proxy") {
-                    Verdict::Loop
-                } else {
-                    Verdict::OwnNonService
-                };
-            }
-            if self.any_local {
-                return Verdict::Allowed;
-            }
-        }
-        let listed = self.allow.iter().any(|a| {
-            (*a == host && !LOOPBACK.contains(&a.as_str())) || Some(a) == with_port.as_ref()
-        });
-        if listed {
-            Verdict::Allowed
-        } else {
-            Verdict::NotAllowed
         }
     }
 }
@@ -141,70 +87,9 @@ fn proxy_error(status: StatusCode, message: &str) -> Response {
     reply::error(status, &format!("proxy: {message}"))
 }
 
-/// `host[:port]` as shown in messages (never the path or query, which might carry secrets).
-fn shown_host(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("?");
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
-    }
-}
-
-/// Why the text after `/proxy/` is not a target.
-#[derive(Debug, PartialEq, Eq)]
-enum BadTarget {
-    /// Not an absolute http(s) URL.
-    NotAUrl,
-    /// `user:password@host`.
-    UserInfo,
-}
-
-/// The absolute URL after `/proxy/` (raw or percent-encoded as a whole), without userinfo.
-fn target(request: &Request) -> Result<Url, BadTarget> {
-    let url = parse_target(request).ok_or(BadTarget::NotAUrl)?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(BadTarget::UserInfo);
-    }
-    Ok(url)
-}
-
-fn parse_target(request: &Request) -> Option<Url> {
-    let raw = request
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str())?
-        .strip_prefix("/proxy/")?;
-    let decoded;
-    let text = if raw.contains("://") {
-        raw
-    } else {
-        decoded = percent_decode(raw)?;
-        &decoded
-    };
-    let url = Url::parse(text).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// `ANY /proxy/{*url}`.
-pub(crate) async fn proxy_forward(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let url = match target(&request) {
+pub(crate) async fn proxy_forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let url = match target::target(&request) {
         Ok(url) => url,
         Err(BadTarget::NotAUrl) => {
             return proxy_error(
@@ -233,8 +118,7 @@ pub(crate) async fn proxy_forward(State(shared): State<Arc<Shared>>, request: Re
             &format!("more than {MAX_HOPS} proxy hops (a loop?)"),
         );
     }
-    let proxy = &shared.proxy;
-    match proxy.judge(&url) {
+    match proxy.upstreams.judge(&url) {
         Verdict::Allowed => {}
         Verdict::NotAllowed => {
             tracing::info!(host = %shown_host(&url), "proxy refused");
@@ -362,84 +246,6 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
-    fn proxy(allow: &[&str], any_local: bool) -> Proxy {
-        Proxy::new(&Config {
-            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
-            proxy_allow: allow.iter().map(|&h| h.to_owned()).collect(),
-            proxy_any_local: any_local,
-            ..Config::default()
-        })
-    }
-
-    #[test]
-    fn own_services_only_and_never_own_proxy() {
-        for any_local in [false, true] {
-            let proxy = proxy(&["localhost", "127.0.0.1:8080"], any_local);
-            let judge = |u: &str| proxy.judge(&Url::parse(u).expect("url"));
-            for own in [
-                "127.0.0.1:8080",
-                "localhost:8080",
-                "[::1]:8080",
-                "127.1:8080",
-            ] {
-                assert_eq!(
-                    judge(&format!("http://{own}/hotel/api/reservation")),
-                    Verdict::Allowed
-                );
-                assert_eq!(judge(&format!("http://{own}/band/api")), Verdict::Allowed);
-                assert_eq!(
-                    judge(&format!("http://{own}/proxy/http://a/")),
-                    Verdict::Loop
-                );
-                assert_eq!(
-                    judge(&format!("http://{own}/hotel/api/../../proxy/x")),
-                    Verdict::Loop
-                );
-                assert_eq!(
-                    judge(&format!("http://{own}/admin/state")),
-                    Verdict::OwnNonService
-                );
-                assert_eq!(
-                    judge(&format!("http://{own}/hotel/apix")),
-                    Verdict::OwnNonService
-                );
-                assert_eq!(judge(&format!("http://{own}/demo")), Verdict::OwnNonService);
-            }
-            // Other local ports: only with the flag, or listed with their port.
-            let other = if any_local {
-                Verdict::Allowed
-            } else {
-                Verdict::NotAllowed
-            };
-            assert_eq!(judge("http://127.0.0.1:9/x"), other);
-            assert_eq!(
-                judge("http://localhost/x"),
-                other,
-                "a bare loopback name lists no port"
-            );
-        }
-        let listed = proxy(&["127.0.0.1:9"], false);
-        assert_eq!(
-            listed.judge(&Url::parse("http://127.0.0.1:9/x").expect("url")),
-            Verdict::Allowed
-        );
-    }
-
-    #[test]
-    fn allow_list() {
-        let proxy = proxy(&["Course.Example", "other.example:8443"], false);
-        let ok = |u: &str| proxy.judge(&Url::parse(u).expect("url")) == Verdict::Allowed;
-        assert!(!ok("http://127.0.0.1:9/x"));
-        assert!(!ok("http://localhost/x"));
-        assert!(!ok("http://[::1]:8081/x"));
-        assert!(ok("https://course.example/hotel/api"));
-        assert!(ok("https://other.example:8443/x"));
-        assert!(!ok("https://other.example/x"));
-        assert!(!ok("https://evil.example/x"));
-        assert!(!ok("http://127.0.0.2/x"));
-        assert!(!ok("https://course.example.evil.example/x"));
-    }
-
     #[test]
     fn hops_count_only_hotelband_entries() {
         let mut headers = HeaderMap::new();
@@ -450,15 +256,5 @@ mod tests {
         );
         headers.append(header::VIA, HeaderValue::from_static("1.1 HotelBand"));
         assert_eq!(hops(&headers), 2);
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(
-            percent_decode("http%3A%2F%2Fa%2Fb").as_deref(),
-            Some("http://a/b")
-        );
-        assert_eq!(percent_decode("%zz"), None);
-        assert_eq!(percent_decode("%4"), None);
     }
 }

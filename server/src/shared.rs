@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, header};
 use tokio::task::AbortHandle;
 
 use crate::config::{Config, DEMO_USER};
-use crate::proxy::Proxy;
 use crate::state::{UserId, World};
 
 /// Shared by the router (behind an `Arc`) and, weakly, by the crowd tasks.
@@ -21,7 +20,6 @@ pub(crate) struct Shared {
     /// The `demo` user's token, handed out by `GET /demo`.
     pub(crate) demo_token: Option<String>,
     admin_token: String,
-    pub(crate) proxy: Proxy,
     pub(crate) world: Mutex<World>,
     /// Running crowd members per service, so a reconfiguration can stop them.
     pub(crate) crowd_tasks: Mutex<[Vec<AbortHandle>; 2]>,
@@ -44,7 +42,6 @@ impl Shared {
                 .find(|u| u.name == DEMO_USER)
                 .map(|u| u.token.clone()),
             admin_token: config.admin_token.clone(),
-            proxy: Proxy::new(config),
             world: Mutex::new(world),
             crowd_tasks: Mutex::new([Vec::new(), Vec::new()]),
         }

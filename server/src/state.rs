@@ -9,54 +9,17 @@
 //!   else 451. So a caller at the limit asking for a slot it or someone else holds gets 409.
 //! - cancel: the caller must hold the slot, else 409 (free, or held by someone else).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use serde::Serialize;
 
 use crate::config::{Config, Crowd, Faults, Pacing, Scripted};
-use crate::history::{History, Op, Reply};
+use crate::history::History;
+use crate::inspect::{ChangeOp, ChangeReply, Counters};
 use crate::rng::Rng;
-
-/// One of the two emulated services.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `/hotel/api`, index 0 in `Config::faults` and `Config::crowd`.
-    Hotel,
-    /// `/band/api`, index 1.
-    Band,
-}
-
-impl Service {
-    /// Both, in index order.
-    pub const ALL: [Service; 2] = [Service::Hotel, Service::Band];
-
-    /// 0 for the hotel, 1 for the band.
-    #[must_use]
-    pub fn index(self) -> usize {
-        match self {
-            Service::Hotel => 0,
-            Service::Band => 1,
-        }
-    }
-
-    /// `"hotel"` or `"band"`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Hotel => "hotel",
-            Service::Band => "band",
-        }
-    }
-
-    /// The service named `name`, if any.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Service::ALL.into_iter().find(|s| s.name() == name)
-    }
-}
+use crate::service::Service;
 
 /// Index into `World::names`: configured users first, crowd members appended on demand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,30 +42,9 @@ pub(crate) enum Refusal {
     AtLimit,
 }
 
-/// Per-service request counters, as `/admin/state` shows them.
-#[derive(Clone, Debug, Default, Serialize)]
-pub(crate) struct Counters {
-    pub(crate) requests: u64,
-    pub(crate) ok: u64,
-    pub(crate) status: BTreeMap<u16, u64>,
-    pub(crate) fault_503: u64,
-    pub(crate) fault_500: u64,
-    pub(crate) lost_reply: u64,
-    pub(crate) violations: u64,
-}
-
-impl Counters {
-    pub(crate) fn count_status(&mut self, status: u16) {
-        *self.status.entry(status).or_default() += 1;
-        if status == 200 {
-            self.ok += 1;
-        }
-    }
-}
-
-/// One service's slots and bookkeeping.
+/// One service's desk: its slots and bookkeeping.
 #[derive(Debug)]
-pub(crate) struct ServiceState {
+pub(crate) struct Desk {
     /// `holders[slot - 1]`.
     holders: Vec<Option<UserId>>,
     /// Slots held, sorted, by `UserId` (grown on demand).
@@ -123,10 +65,10 @@ pub(crate) struct ServiceState {
     free_cache: Option<Bytes>,
 }
 
-impl ServiceState {
+impl Desk {
     fn new(config: &Config, service: Service) -> Self {
         let i = service.index();
-        ServiceState {
+        Desk {
             holders: vec![None; usize::from(config.slots)],
             holds: Vec::new(),
             last_arrival: Vec::new(),
@@ -300,7 +242,7 @@ pub(crate) struct World {
     /// Names by `UserId`.
     names: Vec<Arc<str>>,
     ids: HashMap<Arc<str>, UserId>,
-    pub(crate) services: [ServiceState; 2],
+    pub(crate) services: [Desk; 2],
     pub(crate) history: History,
     pub(crate) pacing: Pacing,
     pub(crate) max_holds: usize,
@@ -316,8 +258,8 @@ impl World {
             names: Vec::new(),
             ids: HashMap::new(),
             services: [
-                ServiceState::new(config, Service::Hotel),
-                ServiceState::new(config, Service::Band),
+                Desk::new(config, Service::Hotel),
+                Desk::new(config, Service::Band),
             ],
             history: History::default(),
             pacing: config.pacing,
@@ -363,14 +305,14 @@ impl World {
         service: Service,
         user: UserId,
         slot: u16,
-        reply: Reply,
+        reply: ChangeReply,
         at_ms: u64,
     ) -> Result<(), Refusal> {
         let max = self.max_holds;
         self.services[service.index()].reserve(user, slot, max)?;
         let name = self.names[user.index()].clone();
         self.history
-            .record(at_ms, service, name, Op::Reserve, slot, reply);
+            .record(at_ms, service, name, ChangeOp::Reserve, slot, reply);
         Ok(())
     }
 
@@ -380,13 +322,13 @@ impl World {
         service: Service,
         user: UserId,
         slot: u16,
-        reply: Reply,
+        reply: ChangeReply,
         at_ms: u64,
     ) -> Result<(), Refusal> {
         self.services[service.index()].release(user, slot)?;
         let name = self.names[user.index()].clone();
         self.history
-            .record(at_ms, service, name, Op::Release, slot, reply);
+            .record(at_ms, service, name, ChangeOp::Release, slot, reply);
         Ok(())
     }
 
@@ -416,26 +358,41 @@ mod tests {
         let a = w.user_id("alice");
         let b = w.user_id("bob");
         let h = Service::Hotel;
-        assert_eq!(w.reserve(h, a, 3, Reply::Ok, 0), Ok(()));
-        assert_eq!(w.reserve(h, a, 3, Reply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.reserve(h, b, 3, Reply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.reserve(h, a, 1, Reply::Ok, 0), Ok(()));
-        assert_eq!(w.reserve(h, a, 2, Reply::Ok, 0), Err(Refusal::AtLimit));
+        assert_eq!(w.reserve(h, a, 3, ChangeReply::Ok, 0), Ok(()));
+        assert_eq!(
+            w.reserve(h, a, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(
+            w.reserve(h, b, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(w.reserve(h, a, 1, ChangeReply::Ok, 0), Ok(()));
+        assert_eq!(
+            w.reserve(h, a, 2, ChangeReply::Ok, 0),
+            Err(Refusal::AtLimit)
+        );
         // The other service is independent.
-        assert_eq!(w.reserve(Service::Band, a, 3, Reply::Ok, 0), Ok(()));
+        assert_eq!(w.reserve(Service::Band, a, 3, ChangeReply::Ok, 0), Ok(()));
         let s = &mut w.services[0];
         assert_eq!(s.holds_of(a), &[1, 3]);
         assert_eq!(s.holds_json(a), r#"[{"id":"1"},{"id":"3"}]"#);
         assert_eq!(s.free_json(), r#"[{"id":"2"},{"id":"4"},{"id":"5"}]"#);
         // The cached list follows changes.
-        assert_eq!(w.release(h, a, 1, Reply::Ok, 0), Ok(()));
+        assert_eq!(w.release(h, a, 1, ChangeReply::Ok, 0), Ok(()));
         assert_eq!(
             w.services[0].free_json(),
             r#"[{"id":"1"},{"id":"2"},{"id":"4"},{"id":"5"}]"#
         );
-        assert_eq!(w.release(h, b, 3, Reply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.release(h, a, 2, Reply::Ok, 0), Err(Refusal::NotAvailable));
-        assert_eq!(w.release(h, a, 3, Reply::Lost, 0), Ok(()));
+        assert_eq!(
+            w.release(h, b, 3, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(
+            w.release(h, a, 2, ChangeReply::Ok, 0),
+            Err(Refusal::NotAvailable)
+        );
+        assert_eq!(w.release(h, a, 3, ChangeReply::Lost, 0), Ok(()));
         assert_eq!(w.services[0].holder(3), None);
         assert_eq!(w.services[0].holds_json(b), "[]");
         assert_eq!(w.history.len(), 5);
@@ -450,7 +407,7 @@ mod tests {
         let mut w = world();
         for slot in 1..=5 {
             let u = w.user_id(&format!("u{slot}"));
-            w.reserve(Service::Hotel, u, slot, Reply::Ok, 0)
+            w.reserve(Service::Hotel, u, slot, ChangeReply::Ok, 0)
                 .expect("free");
         }
         assert_eq!(w.services[0].free_json(), "[]");

@@ -1,8 +1,12 @@
-//! Every status code and wire body of the two services, over real HTTP.
+//! Every status code and wire body of the two services, on `app()` with `oneshot` (no
+//! socket, as axum's `examples/testing`), and two tests over real HTTP: junk a real client can
+//! send (huge paths and headers) and CORS as a browser meets it.
 
 mod common;
 
-use common::{ADMIN, admin_get, admin_put, call, client, config, ids, start, status_json, token};
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, header};
+use common::{App, call, client, config, ids, start, status_json, token};
 use reqwest::Method;
 use serde_json::json;
 
@@ -10,95 +14,58 @@ use serde_json::json;
 async fn lists_and_writes_follow_the_wire_format() {
     let mut cfg = config(2);
     cfg.slots = 10;
-    let server = start(cfg).await;
-    let c = client();
+    let app = App::new(&cfg);
 
-    let (status, free) = status_json(
-        call(
-            &c,
-            &server,
-            Method::GET,
-            "hotel",
-            "/reservation/available",
-            0,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(ids(&free), (1..=10).collect::<Vec<_>>());
+    let free = app
+        .call(Method::GET, "hotel", "/reservation/available", 0)
+        .await;
+    assert_eq!(free.status, 200);
+    assert_eq!(ids(&free.json), (1..=10).collect::<Vec<_>>());
     assert_eq!(
-        free[0],
+        free.json[0],
         json!({"id": "1"}),
         "ids are JSON strings, objects carry only id"
     );
+    assert_eq!(free.headers[header::CONTENT_TYPE], "application/json");
 
     for slot in [7, 2] {
-        let (status, body) = status_json(
-            call(
-                &c,
-                &server,
-                Method::POST,
-                "hotel",
-                &format!("/reservation/{slot}"),
-                0,
-            )
-            .await,
-        )
-        .await;
-        assert_eq!((status, body), (200, json!({"id": slot.to_string()})));
+        let reserved = app
+            .call(Method::POST, "hotel", &format!("/reservation/{slot}"), 0)
+            .await;
+        assert_eq!(
+            (reserved.status, reserved.json),
+            (200, json!({"id": slot.to_string()}))
+        );
     }
-    let (_, holds) =
-        status_json(call(&c, &server, Method::GET, "hotel", "/reservation", 0).await).await;
-    assert_eq!(ids(&holds), vec![2, 7], "holds sorted");
-    let (_, free) = status_json(
-        call(
-            &c,
-            &server,
-            Method::GET,
-            "hotel",
-            "/reservation/available",
-            0,
-        )
-        .await,
-    )
-    .await;
+    let holds = app.call(Method::GET, "hotel", "/reservation", 0).await;
+    assert_eq!(ids(&holds.json), vec![2, 7], "holds sorted");
+    let free = app
+        .call(Method::GET, "hotel", "/reservation/available", 0)
+        .await;
     assert_eq!(
-        ids(&free),
+        ids(&free.json),
         vec![1, 3, 4, 5, 6, 8, 9, 10],
         "ascending, own holds excluded"
     );
-    let (_, band_free) = status_json(
-        call(
-            &c,
-            &server,
-            Method::GET,
-            "band",
-            "/reservation/available",
-            0,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(ids(&band_free).len(), 10, "services are independent");
+    let band_free = app
+        .call(Method::GET, "band", "/reservation/available", 0)
+        .await;
+    assert_eq!(ids(&band_free.json).len(), 10, "services are independent");
 
     // 409: held by someone else, held by you; 451 at the limit.
-    let (status, body) =
-        status_json(call(&c, &server, Method::POST, "hotel", "/reservation/2", 1).await).await;
+    let taken = app.call(Method::POST, "hotel", "/reservation/2", 1).await;
     assert_eq!(
-        (status, body),
+        (taken.status, taken.json),
         (
             409,
             json!({"code": 409, "message": "Slot is not available."})
         )
     );
-    let (status, _) =
-        status_json(call(&c, &server, Method::POST, "hotel", "/reservation/7", 0).await).await;
-    assert_eq!(status, 409, "reserving your own hold is 409");
-    let (status, body) =
-        status_json(call(&c, &server, Method::POST, "hotel", "/reservation/3", 0).await).await;
+    let own = app.call(Method::POST, "hotel", "/reservation/7", 0).await;
+    assert_eq!(own.status, 409, "reserving your own hold is 409");
+    let third = app.call(Method::POST, "hotel", "/reservation/3", 0).await;
     assert_eq!(
-        (status, body),
+        (third.status, third.json),
         (
             451,
             json!({"code": 451, "message": "The client already holds the maximum number of reservations."})
@@ -106,35 +73,30 @@ async fn lists_and_writes_follow_the_wire_format() {
     );
 
     // Cancel: someone else's hold or a free slot is 409; your own is 200 with a message.
-    let (status, _) =
-        status_json(call(&c, &server, Method::DELETE, "hotel", "/reservation/2", 1).await).await;
-    assert_eq!(status, 409);
-    let (status, _) =
-        status_json(call(&c, &server, Method::DELETE, "hotel", "/reservation/5", 0).await).await;
-    assert_eq!(status, 409);
-    let (status, body) =
-        status_json(call(&c, &server, Method::DELETE, "hotel", "/reservation/2", 0).await).await;
-    assert_eq!(status, 200);
-    assert_eq!(body["id"], "2");
-    assert!(
-        body["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("cancelled"))
+    let foreign = app.call(Method::DELETE, "hotel", "/reservation/2", 1).await;
+    assert_eq!(foreign.status, 409);
+    let free_slot = app.call(Method::DELETE, "hotel", "/reservation/5", 0).await;
+    assert_eq!(free_slot.status, 409);
+    let cancelled = app.call(Method::DELETE, "hotel", "/reservation/2", 0).await;
+    assert_eq!(
+        (cancelled.status, cancelled.json),
+        (
+            200,
+            json!({"id": "2", "message": "Reservation 2 cancelled."})
+        )
     );
-    let (_, holds) =
-        status_json(call(&c, &server, Method::GET, "hotel", "/reservation", 0).await).await;
-    assert_eq!(ids(&holds), vec![7]);
-    let (_, holds) =
-        status_json(call(&c, &server, Method::GET, "hotel", "/reservation", 1).await).await;
-    assert_eq!(holds, json!([]));
+    let holds = app.call(Method::GET, "hotel", "/reservation", 0).await;
+    assert_eq!(ids(&holds.json), vec![7]);
+    let holds = app.call(Method::GET, "hotel", "/reservation", 1).await;
+    assert_eq!(holds.json, json!([]));
 
     // The admin view agrees, by name.
-    let state = admin_get(&c, &server, "state").await;
+    let state = app.admin_get("state").await;
     assert_eq!(state["hotel"]["holders"], json!({"7": "user-0"}));
     assert_eq!(state["hotel"]["counters"]["status"]["409"], 4);
     assert_eq!(state["hotel"]["counters"]["status"]["451"], 1);
     assert_eq!(state["band"]["holders"], json!({}));
-    let history = admin_get(&c, &server, "history").await;
+    let history = app.admin_get("history").await;
     assert_eq!(common::check_history(&history, 2), 3);
     assert_eq!(history[2]["op"], "release");
     assert_eq!(history[2]["reply"], "ok");
@@ -142,8 +104,7 @@ async fn lists_and_writes_follow_the_wire_format() {
 
 #[tokio::test]
 async fn malformed_and_unknown_ids() {
-    let server = start(config(1)).await;
-    let c = client();
+    let app = App::new(&config(1));
     let bad = json!({"code": 400, "message": "Bad request."});
     let missing = json!({"code": 403, "message": "SlotId does not exist."});
     for (id, want) in [
@@ -159,80 +120,211 @@ async fn malformed_and_unknown_ids() {
         ("70000", &missing),
     ] {
         for method in [Method::POST, Method::DELETE] {
-            let (status, body) = status_json(
-                call(
-                    &c,
-                    &server,
-                    method.clone(),
-                    "band",
-                    &format!("/reservation/{id}"),
-                    0,
-                )
-                .await,
-            )
-            .await;
-            assert_eq!(&body, want, "{method} {id}");
-            assert_eq!(u64::from(status), want["code"].as_u64().expect("code"));
+            let answer = app
+                .call(method.clone(), "band", &format!("/reservation/{id}"), 0)
+                .await;
+            assert_eq!(&answer.json, want, "{method} {id}");
+            assert_eq!(
+                u64::from(answer.status),
+                want["code"].as_u64().expect("code")
+            );
         }
     }
 }
 
 #[tokio::test]
 async fn bad_or_missing_tokens_are_401_before_anything_else() {
-    let server = start(config(1)).await;
-    let c = client();
+    let app = App::new(&config(1));
     let want = json!({"code": 401, "message": "The API token was invalid or missing."});
-    let url = format!("{}/hotel/api/reservation/abc", server.url());
-    let requests = [
-        c.post(&url),
-        c.post(&url).bearer_auth("wrong"),
-        c.post(&url).header("authorization", token(0)),
-        c.post(&url).header("authorization", "Basic dXNlcjpwYXNz"),
-        c.post(&url).header(
-            "authorization",
-            reqwest::header::HeaderValue::from_bytes(b"Bearer \xff\xfe").expect("opaque bytes"),
-        ),
+    let authorizations: [Option<HeaderValue>; 5] = [
+        None,
+        Some(HeaderValue::from_static("Bearer wrong")),
+        Some(token(0).parse().expect("header")),
+        Some(HeaderValue::from_static("Basic dXNlcjpwYXNz")),
+        Some(HeaderValue::from_bytes(b"Bearer \xff\xfe").expect("opaque bytes")),
     ];
-    for request in requests {
-        let (status, body) = status_json(request.send().await.expect("answered")).await;
-        assert_eq!((status, &body), (401, &want));
+    for authorization in authorizations {
+        let mut request = Request::post("/hotel/api/reservation/abc");
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        let answer = app
+            .send(request.body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!((answer.status, &answer.json), (401, &want));
     }
     // The scheme is case-insensitive.
-    let response = c
-        .get(format!("{}/hotel/api/reservation", server.url()))
-        .header("authorization", format!("bearer {}", token(0)))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(response.status(), 200);
+    let request = Request::get("/hotel/api/reservation")
+        .header(header::AUTHORIZATION, format!("bearer {}", token(0)))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.send(request).await.status, 200);
 }
 
 #[tokio::test]
 async fn injected_503_and_500_with_retry_after() {
-    let server = start(config(1)).await;
-    let c = client();
-    admin_put(&c, &server, "faults/hotel", json!({"p503": 1.0})).await;
-    let response = call(&c, &server, Method::GET, "hotel", "/reservation", 0).await;
-    assert_eq!(response.headers()["retry-after"], "1");
-    let (status, body) = status_json(response).await;
+    let app = App::new(&config(1));
+    app.admin_put("faults/hotel", json!({"p503": 1.0})).await;
+    let answer = app.call(Method::GET, "hotel", "/reservation", 0).await;
+    assert_eq!(answer.headers["retry-after"], "1");
     assert_eq!(
-        (status, body),
+        (answer.status, answer.json),
         (503, json!({"code": 503, "message": "Service unavailable"}))
     );
-    admin_put(&c, &server, "faults/hotel", json!({"p500": 1.0})).await;
-    let (status, body) =
-        status_json(call(&c, &server, Method::POST, "hotel", "/reservation/1", 0).await).await;
-    assert_eq!(status, 500);
-    assert_eq!(body["code"], 500);
+    app.admin_put("faults/hotel", json!({"p500": 1.0})).await;
+    let answer = app.call(Method::POST, "hotel", "/reservation/1", 0).await;
+    assert_eq!(
+        (answer.status, answer.json),
+        (
+            500,
+            json!({"code": 500, "message": "Internal server error"})
+        )
+    );
     // Nothing was applied, and the band was never affected.
-    let (status, _) =
-        status_json(call(&c, &server, Method::GET, "band", "/reservation", 0).await).await;
-    assert_eq!(status, 200);
-    let state = admin_get(&c, &server, "state").await;
+    let band = app.call(Method::GET, "band", "/reservation", 0).await;
+    assert_eq!(band.status, 200);
+    let state = app.admin_get("state").await;
     assert_eq!(state["hotel"]["counters"]["fault_503"], 1);
     assert_eq!(state["hotel"]["counters"]["fault_500"], 1);
     assert_eq!(state["hotel"]["holders"], json!({}));
     assert_eq!(state["band"]["counters"]["ok"], 1);
+}
+
+#[tokio::test]
+async fn too_fast_is_429_with_rate_limit_headers() {
+    // An hour's interval: the second request is early however slow the machine is.
+    let mut cfg = config(1);
+    cfg.pacing.min_interval = std::time::Duration::from_secs(3600);
+    let app = App::new(&cfg);
+    let first = app.call(Method::GET, "hotel", "/reservation", 0).await;
+    assert_eq!(first.status, 200);
+    let early = app.call(Method::GET, "hotel", "/reservation", 0).await;
+    assert_eq!(
+        (early.status, early.json),
+        (
+            429,
+            json!({"code": 429, "message": "Too many requests: at most one request per second per service; see Retry-After."})
+        )
+    );
+    let wait: u64 = early.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("whole seconds");
+    assert!((3599..=3600).contains(&wait), "rounded up: {wait}");
+    assert_eq!(early.headers["ratelimit-policy"], r#""default";q=1;w=3600"#);
+    assert_eq!(
+        early.headers["ratelimit"],
+        format!(r#""default";r=0;t={wait}"#).as_str()
+    );
+    // The other service keeps its own clock.
+    let band = app.call(Method::GET, "band", "/reservation", 0).await;
+    assert_eq!(band.status, 200);
+    let state = app.admin_get("state").await;
+    assert_eq!(state["hotel"]["counters"]["violations"], 1);
+    assert_eq!(state["hotel"]["violations_by_user"]["user-0"], 1);
+    assert_eq!(state["hotel"]["counters"]["status"]["429"], 1);
+    assert_eq!(state["band"]["counters"]["violations"], 0);
+    assert_eq!(
+        state["pacing"],
+        json!({"min_interval_ms": 3_600_000, "tolerance_ms": 50, "enforce": true})
+    );
+}
+
+#[tokio::test]
+async fn admin_needs_its_token_and_refuses_bad_bodies() {
+    let app = App::new(&config(1));
+    let requests = [
+        Request::get("/admin/state"),
+        Request::get("/admin/history")
+            .header(header::AUTHORIZATION, format!("Bearer {}", token(0))),
+        Request::post("/admin/reset").header(header::AUTHORIZATION, "Bearer nope"),
+    ];
+    for request in requests {
+        let answer = app
+            .send(request.body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!(
+            (answer.status, answer.json["code"].as_u64()),
+            (401, Some(401))
+        );
+    }
+    for (path, body) in [
+        ("faults/hotel", "{not json"),
+        ("faults/hotel", r#"{"p503": 2.0}"#),
+        ("faults/hotel", r#"{"p503": "x"}"#),
+        ("crowd/band", r#"{"size": -1}"#),
+        ("pacing", r#"{"enforce": true}"#),
+    ] {
+        let answer = app.admin(Method::PUT, path, body).await;
+        assert_eq!(answer.status, 400, "{path} {body}: {}", answer.json);
+        assert_eq!(answer.json["code"], 400);
+        assert!(
+            answer.json["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let answer = app.admin(Method::PUT, "faults/spa", "{}").await;
+    assert_eq!(answer.status, 404);
+    let set = app
+        .admin_put("faults/band", json!({"p503": 0.25, "latency_ms": [1, 2]}))
+        .await;
+    assert_eq!(
+        set,
+        json!({"p503": 0.25, "p500": 0.0, "p_lost": 0.0, "latency_ms": [1, 2]})
+    );
+    let pacing = app
+        .admin_put("pacing", json!({"min_interval_ms": 250}))
+        .await;
+    assert_eq!(
+        pacing,
+        json!({"min_interval_ms": 250, "tolerance_ms": 50, "enforce": true})
+    );
+    assert_eq!(app.admin_get("pacing").await, pacing);
+    let state = app.admin_get("state").await;
+    assert_eq!(state["band"]["faults"]["p503"], 0.25);
+    assert_eq!(state["pacing"], pacing);
+    assert!(
+        !state.to_string().contains(&token(0)),
+        "no tokens in admin output"
+    );
+}
+
+#[tokio::test]
+async fn reset_clears_holds_history_and_counters() {
+    let app = App::new(&config(1));
+    let reserved = app.call(Method::POST, "band", "/reservation/4", 0).await;
+    assert_eq!(reserved.status, 200);
+    let reset = app.admin(Method::POST, "reset", "").await;
+    assert_eq!(reset.status, 200);
+    let state = app.admin_get("state").await;
+    assert_eq!(state["band"]["holders"], json!({}));
+    assert_eq!(state["band"]["counters"]["requests"], 0);
+    assert_eq!(app.admin_get("history").await, json!([]));
+    // Users survive a reset.
+    let again = app.call(Method::POST, "band", "/reservation/4", 0).await;
+    assert_eq!(again.status, 200);
+}
+
+#[tokio::test]
+async fn demo_hands_out_the_demo_token_only() {
+    let config = hotelband_server::Config::default();
+    let demo = config.users[0].token.clone();
+    let app = App::new(&config);
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+    let answer = app.send(get("/demo")).await;
+    assert_eq!(
+        (answer.status, answer.json),
+        (200, json!({"hotel_key": demo, "band_key": demo}))
+    );
+    let request = Request::get("/band/api/reservation")
+        .header(header::AUTHORIZATION, format!("Bearer {demo}"))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.send(request).await.status, 200);
+    let without = App::new(&common::config(1));
+    assert_eq!(without.send(get("/demo")).await.status, 404);
 }
 
 #[tokio::test]
@@ -340,124 +432,4 @@ async fn cors_preflight_and_headers() {
             .expect("ascii")
             .contains("retry-after")
     );
-}
-
-#[tokio::test]
-async fn admin_needs_its_token_and_refuses_bad_bodies() {
-    let server = start(config(1)).await;
-    let c = client();
-    for request in [
-        c.get(format!("{}/admin/state", server.url())),
-        c.get(format!("{}/admin/history", server.url()))
-            .bearer_auth(token(0)),
-        c.post(format!("{}/admin/reset", server.url()))
-            .bearer_auth("nope"),
-    ] {
-        let (status, body) = status_json(request.send().await.expect("answered")).await;
-        assert_eq!((status, body["code"].as_u64()), (401, Some(401)));
-    }
-    for (path, body) in [
-        ("faults/hotel", "{not json"),
-        ("faults/hotel", r#"{"p503": 2.0}"#),
-        ("faults/hotel", r#"{"p503": "x"}"#),
-        ("crowd/band", r#"{"size": -1}"#),
-        ("pacing", r#"{"enforce": true}"#),
-    ] {
-        let response = c
-            .put(format!("{}/admin/{path}", server.url()))
-            .bearer_auth(ADMIN)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("answered");
-        let (status, json) = status_json(response).await;
-        assert_eq!(status, 400, "{path} {body}: {json}");
-        assert_eq!(json["code"], 400);
-        assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
-    }
-    let response = c
-        .put(format!("{}/admin/faults/spa", server.url()))
-        .bearer_auth(ADMIN)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(response.status(), 404);
-    let set = admin_put(
-        &c,
-        &server,
-        "faults/band",
-        json!({"p503": 0.25, "latency_ms": [1, 2]}),
-    )
-    .await;
-    assert_eq!(
-        set,
-        json!({"p503": 0.25, "p500": 0.0, "p_lost": 0.0, "latency_ms": [1, 2]})
-    );
-    let state = admin_get(&c, &server, "state").await;
-    assert_eq!(state["band"]["faults"]["p503"], 0.25);
-    assert!(
-        !state.to_string().contains(&token(0)),
-        "no tokens in admin output"
-    );
-}
-
-#[tokio::test]
-async fn reset_clears_holds_history_and_counters() {
-    let server = start(config(1)).await;
-    let c = client();
-    let (status, _) =
-        status_json(call(&c, &server, Method::POST, "band", "/reservation/4", 0).await).await;
-    assert_eq!(status, 200);
-    let response = c
-        .post(format!("{}/admin/reset", server.url()))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(response.status(), 200);
-    let state = admin_get(&c, &server, "state").await;
-    assert_eq!(state["band"]["holders"], json!({}));
-    assert_eq!(state["band"]["counters"]["requests"], 0);
-    assert_eq!(admin_get(&c, &server, "history").await, json!([]));
-    // Users survive a reset.
-    let (status, _) =
-        status_json(call(&c, &server, Method::POST, "band", "/reservation/4", 0).await).await;
-    assert_eq!(status, 200);
-}
-
-#[tokio::test]
-async fn demo_hands_out_the_demo_token_only() {
-    let config = hotelband_server::Config::default();
-    let demo = config.users[0].token.clone();
-    let server = start(config).await;
-    let c = client();
-    let (status, body) = status_json(
-        c.get(format!("{}/demo", server.url()))
-            .send()
-            .await
-            .expect("answered"),
-    )
-    .await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"hotel_key": demo, "band_key": demo}))
-    );
-    let (status, _) = status_json(
-        c.get(format!("{}/band/api/reservation", server.url()))
-            .bearer_auth(&demo)
-            .send()
-            .await
-            .expect("answered"),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let without = start(common::config(1)).await;
-    let response = c
-        .get(format!("{}/demo", without.url()))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(response.status(), 404);
 }

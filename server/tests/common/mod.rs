@@ -1,12 +1,16 @@
-//! Shared helpers: a real emulator on 127.0.0.1:0 with known users and a fast pacing rule.
+//! Shared helpers: the emulator as a router driven with `oneshot` ([`App`]) or a real one on
+//! 127.0.0.1:0, with known users and a fast pacing rule.
 #![allow(dead_code, unreachable_pub)]
 
 use std::time::Duration;
 
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, Request, header};
 use hotelband_server::inspect::{Change, first_conflict};
-use hotelband_server::{Config, Pacing, Running, User};
+use hotelband_server::{Config, Pacing, Running, User, app};
 use reqwest::{Client, Method, Response};
 use serde_json::Value;
+use tower::ServiceExt as _;
 
 pub const ADMIN: &str = "admin-token-for-tests";
 
@@ -28,6 +32,80 @@ pub fn config(users: usize) -> Config {
         },
         seed: 7,
         ..Config::default()
+    }
+}
+
+/// The emulator without a socket: `app()` driven with `oneshot`, one router for all requests
+/// so that they share its state.
+pub struct App(axum::Router);
+
+/// What a `oneshot` request got back.
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub json: Value,
+}
+
+impl App {
+    pub fn new(config: &Config) -> Self {
+        App(app(config))
+    }
+
+    /// Sends `request` (a `Host` the emulator serves is added) and decodes the JSON reply.
+    pub async fn send(&self, mut request: Request<Body>) -> Answer {
+        request
+            .headers_mut()
+            .insert(header::HOST, "127.0.0.1:8080".parse().expect("host"));
+        let response = self.0.clone().oneshot(request).await.expect("infallible");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        let json = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(&bytes)));
+        Answer {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    /// `METHOD /{service}/api{path}` as user `user`.
+    pub async fn call(&self, method: Method, service: &str, path: &str, user: usize) -> Answer {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(format!("/{service}/api{path}"))
+                .header(header::AUTHORIZATION, format!("Bearer {}", token(user)))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// `METHOD /admin/{path}` with the admin token and a raw JSON body.
+    pub async fn admin(&self, method: Method, path: &str, body: &str) -> Answer {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(format!("/admin/{path}"))
+                .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_owned()))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn admin_get(&self, path: &str) -> Value {
+        let answer = self.admin(Method::GET, path, "").await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.json);
+        answer.json
+    }
+
+    pub async fn admin_put(&self, path: &str, body: Value) -> Value {
+        let answer = self.admin(Method::PUT, path, &body.to_string()).await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.json);
+        answer.json
     }
 }
 
