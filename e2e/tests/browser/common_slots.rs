@@ -18,7 +18,7 @@ const RIVAL_PACE: Duration = Duration::from_millis(1_100);
 fn open(service: &ServiceState, slot: u16) -> bool {
     service
         .holders
-        .get(&slot.to_string())
+        .get(&slot)
         .is_none_or(|holder| holder == USER)
 }
 
