@@ -6,7 +6,6 @@ mod clock;
 mod components;
 mod driver;
 mod http;
-mod json_out;
 mod notify;
 mod present;
 mod settings;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use hotelband_core::{ApiIni, Config, Millis};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Largest window the course's services have slots for (the "show all" view).
 pub(crate) const MAX_WINDOW: u16 = 200;
@@ -25,8 +25,8 @@ impl fmt::Debug for Keys {
 }
 
 /// Settings that passed validation. The keys are kept apart from the rest because they are
-/// stored elsewhere (see `storage`), so they are skipped by serde. Written by `json_out`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// stored elsewhere (see `storage`), so they are skipped by serde.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub(crate) struct Settings {
     /// Hotel base URL, no trailing slash.

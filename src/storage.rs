@@ -4,10 +4,9 @@
 //! Storage can be missing or full (private windows, quotas); every failure here degrades to
 //! "not stored" rather than an error, because the page still works for this visit.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
-use crate::json_out;
 use crate::settings::{Keys, Settings};
 
 const SETTINGS: &str = "hotelband.settings";
@@ -15,7 +14,7 @@ const KEYS: &str = "hotelband.keys";
 const RUNNING: &str = "hotelband.running";
 const LAST_SENT: &str = "hotelband.last-sent";
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredKeys {
     hotel: String,
     band: String,
@@ -63,8 +62,16 @@ pub(crate) fn load_settings() -> Option<Settings> {
 /// Saves `settings`; the keys go to sessionStorage, or to localStorage when remembered (and
 /// are then removed from the other place so an unticked box really forgets them).
 pub(crate) fn save_settings(settings: &Settings) {
-    write(local(), SETTINGS, &json_out::settings(settings));
-    let json = json_out::keys(&settings.keys.hotel, &settings.keys.band);
+    if let Ok(json) = serde_json::to_string(settings) {
+        write(local(), SETTINGS, &json);
+    }
+    let keys = StoredKeys {
+        hotel: settings.keys.hotel.clone(),
+        band: settings.keys.band.clone(),
+    };
+    let Ok(json) = serde_json::to_string(&keys) else {
+        return;
+    };
     write(session(), KEYS, &json);
     if settings.remember_keys {
         write(local(), KEYS, &json);
