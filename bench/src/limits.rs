@@ -83,4 +83,34 @@ mod tests {
     fn without_quiet_runs_nothing_is_measured() {
         assert_eq!(Limits::measure(1.0, &[]), None);
     }
+
+    #[test]
+    fn the_rtt_is_the_median_round_trip_of_the_quiet_cell_only() {
+        use crate::scenario::{ClientKind, Start};
+        use crate::summary::fixtures::{MIXED_10, result_in};
+        use std::time::Duration;
+
+        let quiet = Cell {
+            fault: FaultPreset::None,
+            crowd: Crowding::Competitors(0),
+        };
+        let mut ours = result_in(
+            quiet,
+            Start::Cold,
+            ClientKind::Ours,
+            1,
+            Some(1_000),
+            Some(1),
+        );
+        ours.trace.round_trips = [10, 40, 20].map(Duration::from_millis).to_vec();
+        let mut naive = result_in(quiet, Start::Warm, ClientKind::Naive, 1, Some(900), Some(1));
+        naive.trace.round_trips = vec![Duration::from_millis(30)];
+        // A fault's latency is not the machine's round trip.
+        let mut mixed = result_in(MIXED_10, Start::Cold, ClientKind::Ours, 1, None, None);
+        mixed.trace.round_trips = vec![Duration::from_secs(2); 9];
+        let limits = Limits::measure(1.0, &[ours, naive, mixed]).expect("quiet runs");
+        // 10, 20, 30, 40 ms: the lower middle.
+        assert!((limits.rtt - 0.020).abs() < 1e-9, "{limits:?}");
+        assert!((limits.cold() - 1.020).abs() < 1e-9);
+    }
 }

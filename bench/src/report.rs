@@ -7,7 +7,7 @@ use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
 use crate::openings::Openings;
 use crate::run::{OPENING_WITHIN, RunResult};
-use crate::scenario::{Cell, ClientKind, SATURATED_CROWD};
+use crate::scenario::{Cell, ClientKind, SATURATED_CROWD, SATURATED_THINK_MS};
 use crate::summary::{Duel, Summary};
 use crate::targets::targets;
 
@@ -84,14 +84,16 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
          of each free list and rechecks every {recheck} s. The crowd (competitors, per service) \
          takes random free slots in 1..={crowd_window}, at most 2 at a time, holds each 5-20 s, \
          thinks 1-5 s. The **saturated** cell has {saturated} members per service in 1..={window} \
-         (twice the window's slots in holds), no faults: the achievable pair lies outside the \
-         window.",
+         (twice the window's slots in holds) thinking {think_lo}-{think_hi} ms, no faults: the \
+         achievable pair lies outside the window.",
         dur = settings.duration.as_secs_f64(),
         grace = settings.grace.as_secs_f64(),
         window = settings.window,
         recheck = settings.recheck.as_secs_f64(),
         crowd_window = settings.crowd_window,
         saturated = SATURATED_CROWD,
+        think_lo = SATURATED_THINK_MS.0,
+        think_hi = SATURATED_THINK_MS.1,
     );
     let _ = writeln!(
         w,

@@ -17,6 +17,9 @@ use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, Start, emulat
 use crate::timeline;
 use crate::trace::Trace;
 
+/// The rounding of the emulator's millisecond clock and of its offset to the client's.
+const CLOCK_ROUNDING: Duration = Duration::from_millis(2);
+
 /// How soon an opening must be held (the target: 2.5 s).
 pub const OPENING_WITHIN: Duration = Duration::from_millis(2_500);
 
@@ -84,8 +87,10 @@ pub async fn run(
     let admin_token = format!("{:064x}", u128::from(scenario.seed) << 8 | 0xa5);
     let config = emulator_config(scenario, settings, &client_token, &admin_token);
     let slots = config.slots;
-    let server_origin = Instant::now();
     let emulator = hotelband_server::start(config).await?;
+    // The emulator's clock (`at_ms`) starts inside `start`, so taking ours after it can only
+    // overstate the client's times, by at most the time `start` took (well under 1 ms alone).
+    let server_origin = Instant::now();
     let url = emulator.url();
     let endpoints = ["hotel", "band"].map(|service| Endpoint {
         base: format!("{url}/{service}/api"),
@@ -170,7 +175,8 @@ pub async fn run(
         .filter(|change| change.user == CLIENT_USER && change.reply == ChangeReply::Lost)
         .count() as u64;
 
-    let requests_to_pair = first_pair.map(|at| trace.requests_until(at));
+    // `at_ms` is whole milliseconds, and so is the offset: allow for both roundings.
+    let requests_to_pair = first_pair.map(|at| trace.requests_until(at + CLOCK_ROUNDING));
     let minutes = settings.duration.as_secs_f64() / 60.0;
     let requests_per_minute = trace.requests_until(settings.duration) as f64 / minutes;
 

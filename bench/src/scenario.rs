@@ -127,6 +127,11 @@ impl fmt::Display for Crowding {
 /// window, so a slot a member releases is taken again within a think time.
 pub const SATURATED_CROWD: usize = 20;
 
+/// The saturated crowd's think time, ms: short enough that a released slot of the window is
+/// retaken well within the 2 s an opening needs (with 1-5 s, slots of 1..20 were still
+/// achievable in a trial).
+pub const SATURATED_THINK_MS: (u64, u64) = (100, 500);
+
 /// One cell of the matrix: faults and crowd, the same for every seed and client.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cell {
@@ -237,13 +242,17 @@ impl Settings {
 pub const CROWD_WINDOW: u16 = 100;
 
 /// The crowd at one service: members hold early slots for 5-20 s each (at most 2 at a time)
-/// and think 1-5 s between reservations, as classmates did in the labs.
+/// and think 1-5 s between reservations, as classmates did in the labs (the saturated crowd
+/// thinks [`SATURATED_THINK_MS`]).
 #[must_use]
 pub fn crowd(crowding: Crowding, settings: &Settings) -> Crowd {
     Crowd {
         size: crowding.members(),
         hold_ms: (5_000, 20_000),
-        think_ms: (1_000, 5_000),
+        think_ms: match crowding {
+            Crowding::Competitors(_) => (1_000, 5_000),
+            Crowding::Saturated => SATURATED_THINK_MS,
+        },
         window: match crowding {
             Crowding::Competitors(_) => settings.crowd_window,
             Crowding::Saturated => settings.window,

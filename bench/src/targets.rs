@@ -224,6 +224,115 @@ fn verdict(met: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Settings;
+    use crate::summary::fixtures::result_in;
+
+    const QUIET: Cell = Cell {
+        fault: FaultPreset::None,
+        crowd: Crowding::Competitors(0),
+    };
+    const SATURATED: Cell = Cell {
+        fault: FaultPreset::None,
+        crowd: Crowding::Saturated,
+    };
+    const LIMITS: Limits = Limits {
+        delay: 1.0,
+        rtt: 0.02,
+    };
+
+    fn verdicts(results: &[RunResult]) -> Vec<String> {
+        let plan = Plan {
+            cells: vec![QUIET, SATURATED],
+            starts: Start::ALL.to_vec(),
+            seeds: vec![1, 2],
+            clients: ClientKind::ALL.to_vec(),
+            settings: Settings::default(),
+            jobs: 1,
+        };
+        let summaries: Vec<Summary> = plan
+            .cells
+            .iter()
+            .flat_map(|&cell| ClientKind::ALL.map(|client| Summary::of(results, cell, client)))
+            .collect();
+        targets(&plan, results, &summaries, Some(LIMITS))
+    }
+
+    fn line<'a>(lines: &'a [String], starting: &str) -> &'a str {
+        lines
+            .iter()
+            .find(|line| line.starts_with(starting))
+            .unwrap_or_else(|| panic!("no line {starting:?} in {lines:#?}"))
+    }
+
+    #[test]
+    fn the_quiet_cold_target_needs_the_time_and_exactly_four_requests() {
+        use ClientKind::{Naive, Ours};
+        // 1.05 x 1.02 s = 1.071 s.
+        let fast = [
+            result_in(QUIET, Start::Cold, Ours, 1, Some(1_030), Some(1)),
+            result_in(QUIET, Start::Cold, Ours, 2, Some(1_070), Some(1)),
+            result_in(QUIET, Start::Cold, Naive, 1, Some(3_000), Some(1)),
+        ];
+        let lines = verdicts(&fast);
+        assert!(
+            line(&lines, "Cold start, quiet").contains("**met**"),
+            "{lines:#?}"
+        );
+        assert!(
+            line(&lines, "Never worse").contains("**met**"),
+            "{lines:#?}"
+        );
+
+        let mut five = fast.clone();
+        five[0].requests_to_pair = Some(5);
+        let lines = verdicts(&five);
+        assert!(
+            line(&lines, "Cold start, quiet").contains("**missed**"),
+            "{lines:#?}"
+        );
+
+        let mut slow = fast.clone();
+        slow[0].first_pair = Some(std::time::Duration::from_millis(1_100));
+        slow[1].first_pair = Some(std::time::Duration::from_millis(1_100));
+        let lines = verdicts(&slow);
+        assert!(
+            line(&lines, "Cold start, quiet").contains("**missed**"),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn the_saturated_target_counts_runs_without_a_pair_and_safety_counts_every_run() {
+        use ClientKind::Ours;
+        let mut results = vec![
+            result_in(SATURATED, Start::Cold, Ours, 1, Some(2_000), Some(23)),
+            result_in(SATURATED, Start::Cold, Ours, 2, None, None),
+        ];
+        let lines = verdicts(&results);
+        let saturated = line(&lines, "Saturated window");
+        assert!(saturated.contains("**missed**"), "{saturated}");
+        assert!(
+            saturated.contains("1 of 2 runs ended paired, 1 outside"),
+            "{saturated}"
+        );
+        // The unpaired run's orphan (see the fixture) breaks the safety target.
+        assert!(line(&lines, "Always").contains("**missed**"), "{lines:#?}");
+
+        results[1] = result_in(SATURATED, Start::Warm, Ours, 2, Some(500), Some(21));
+        results[1].breaches = 1;
+        let lines = verdicts(&results);
+        assert!(
+            line(&lines, "Saturated window").contains("**met**"),
+            "{lines:#?}"
+        );
+        let always = line(&lines, "Always");
+        assert!(
+            always.contains("**missed**") && always.contains("1 breaches"),
+            "{always}"
+        );
+        results[1].breaches = 0;
+        assert!(line(&verdicts(&results), "Always").contains("**met**"));
+    }
 
     #[test]
     fn a_missing_figure_never_meets_a_target() {
