@@ -43,6 +43,10 @@ struct Args {
     /// Competitors per service, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,10,30")]
     competitors: Vec<usize>,
+    /// Seconds a client waits after its emulator starts, in cells with a crowd, so that it
+    /// meets the crowd's steady state.
+    #[arg(long, default_value_t = 10)]
+    crowd_warmup: u64,
     /// Also run the saturated cell (a crowd filling the window, no faults).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     saturated: bool,
@@ -74,6 +78,7 @@ async fn main() -> ExitCode {
         settings: Settings {
             duration: Duration::from_secs(args.duration),
             crowd_window: args.crowd_window,
+            crowd_warmup: Duration::from_secs(args.crowd_warmup),
             ..Settings::default()
         },
         jobs: args.jobs,
@@ -151,7 +156,7 @@ async fn main() -> ExitCode {
 
     let context = Context {
         command: format!(
-            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --saturated {}",
+            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}",
             args.out.display(),
             args.seeds,
             args.duration,
@@ -162,6 +167,7 @@ async fn main() -> ExitCode {
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join(","),
+            args.crowd_warmup,
             args.saturated,
         ),
         machine: machine::describe(),

@@ -83,7 +83,8 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
          `recheck` {recheck} s; naive, like the course scripts, takes the first {window} entries \
          of each free list and rechecks every {recheck} s. The crowd (competitors, per service) \
          takes random free slots in 1..={crowd_window}, at most 2 at a time, holds each 5-20 s, \
-         thinks 1-5 s. The **saturated** cell has {saturated} members per service in 1..={window} \
+         thinks 1-5 s; a client meets it {warmup} s after the emulator started, at its steady \
+         state. The **saturated** cell has {saturated} members per service in 1..={window} \
          (twice the window's slots in holds) thinking {think_lo}-{think_hi} ms, no faults: the \
          achievable pair lies outside the window.",
         dur = settings.duration.as_secs_f64(),
@@ -92,6 +93,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         recheck = settings.recheck.as_secs_f64(),
         crowd_window = settings.crowd_window,
         saturated = SATURATED_CROWD,
+        warmup = settings.crowd_warmup.as_secs_f64(),
         think_lo = SATURATED_THINK_MS.0,
         think_hi = SATURATED_THINK_MS.1,
     );

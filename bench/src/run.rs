@@ -97,6 +97,9 @@ pub async fn run(
         key: client_token.clone(),
     });
 
+    if scenario.cell.crowd.members() > 0 {
+        tokio::time::sleep(settings.crowd_warmup).await;
+    }
     let client_origin = Instant::now();
     let warm_lead = (scenario.start == Start::Warm).then_some(settings.warm_lead);
     let trace = match client {

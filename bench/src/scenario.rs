@@ -209,6 +209,10 @@ pub struct Settings {
     pub crowd_window: u16,
     /// Warm starts: how long after the first reads Start comes.
     pub warm_lead: Duration,
+    /// With a crowd, the client starts this long after the emulator, so that it meets the
+    /// crowd's steady state (members start empty and need a few think times and paced moves
+    /// to hold 2 slots each), not an empty early range.
+    pub crowd_warmup: Duration,
 }
 
 impl Default for Settings {
@@ -222,6 +226,7 @@ impl Default for Settings {
             tolerance: Duration::from_millis(50),
             crowd_window: CROWD_WINDOW,
             warm_lead: Duration::from_millis(2_500),
+            crowd_warmup: Duration::from_secs(10),
         }
     }
 }

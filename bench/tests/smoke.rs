@@ -21,6 +21,7 @@ fn settings() -> Settings {
         tolerance: Duration::from_millis(20),
         crowd_window: 100,
         warm_lead: Duration::from_millis(500),
+        crowd_warmup: Duration::from_secs(1),
     }
 }
 
