@@ -190,7 +190,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         w,
         "| faults | competitors | client | paired at end | cold first pair, median s (/lim, /naive) | \
          cold p95 s (/lim) | requests to pair, median | warm first pair, median s (/lim, /naive) | \
-         warm p95 s (/lim) | time to achievable best, median s (/naive) (reached) | requests / min, median |"
+         warm p95 s (/lim) | time to achievable best, median s (/lim, /naive) (reached) | requests / min, median |"
     );
     let _ = writeln!(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for s in &summaries {
@@ -202,7 +202,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         let warm = median(|s| s.warm_first_pair);
         let _ = writeln!(
             w,
-            "| {fault} | {crowd} | {client} | {paired}/{runs} | {cold} ({cl}, {cn}) | {cp} ({cpl}) | {req} | {warm} ({wl}, {wn}) | {wp} ({wpl}) | {best} ({bn}) ({reached}/{achievable}) | {rpm} |",
+            "| {fault} | {crowd} | {client} | {paired}/{runs} | {cold} ({cl}, {cn}) | {cp} ({cpl}) | {req} | {warm} ({wl}, {wn}) | {wp} ({wpl}) | {best} ({bl}, {bn}) ({reached}/{achievable}) | {rpm} |",
             fault = s.cell.fault,
             crowd = s.cell.crowd,
             client = s.client,
@@ -220,6 +220,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
             wp = opt(p95(|s| s.warm_first_pair), 3),
             wpl = times(ratio(p95(|s| s.warm_first_pair), warm_limit)),
             best = opt(s.to_best, 1),
+            bl = times(ratio(s.to_best, cold_limit)),
             bn = times(versus(|s| s.to_best)),
             reached = s.reached_best,
             achievable = s.achievable,
