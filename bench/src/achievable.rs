@@ -12,7 +12,10 @@ use std::collections::HashMap;
 use crate::admin::{Change, ChangeOp};
 
 /// A half-open interval `[from, to)` of emulator milliseconds.
-type Interval = (u64, u64);
+pub(crate) type Interval = (u64, u64);
+
+/// Per (service, slot): when someone other than the client held it, in order.
+pub(crate) type Busy<'a> = HashMap<(&'a str, u16), Vec<Interval>>;
 
 /// The smallest slot in `1..=slots` that was free to `client` at both services for at least
 /// `min_free` ms without a break inside `[from, to)` (emulator milliseconds).
@@ -25,20 +28,24 @@ pub fn best_achievable(
     min_free: u64,
 ) -> Option<u16> {
     let busy = busy_intervals(changes, client);
-    let empty = Vec::new();
     (1..=slots).find(|&slot| {
-        let [hotel, band] = ["hotel", "band"]
-            .map(|service| free_within(busy.get(&(service, slot)).unwrap_or(&empty), (from, to)));
-        longest_overlap(&hotel, &band) >= min_free.max(1)
+        free_at_both(&busy, slot, (from, to))
+            .iter()
+            .any(|(start, end)| end - start >= min_free.max(1))
     })
 }
 
+/// When `slot` was free to the client at both services at once inside `span`, in order.
+pub(crate) fn free_at_both(busy: &Busy<'_>, slot: u16, span: Interval) -> Vec<Interval> {
+    let empty = Vec::new();
+    let [hotel, band] = ["hotel", "band"]
+        .map(|service| free_within(busy.get(&(service, slot)).unwrap_or(&empty), span));
+    intersect(&hotel, &band)
+}
+
 /// Per (service, slot): when someone other than `client` held it, in order.
-fn busy_intervals<'a>(
-    changes: &'a [Change],
-    client: &str,
-) -> HashMap<(&'a str, u16), Vec<Interval>> {
-    let mut busy: HashMap<(&str, u16), Vec<Interval>> = HashMap::new();
+pub(crate) fn busy_intervals<'a>(changes: &'a [Change], client: &str) -> Busy<'a> {
+    let mut busy: Busy<'a> = HashMap::new();
     let mut since: HashMap<(&str, u16), u64> = HashMap::new();
     for change in changes.iter().filter(|change| change.user != client) {
         let key = (change.service.as_str(), change.slot);
@@ -83,20 +90,22 @@ fn free_within(busy: &[Interval], (from, to): Interval) -> Vec<Interval> {
     free
 }
 
-/// The longest stretch covered by both sorted interval lists.
-fn longest_overlap(a: &[Interval], b: &[Interval]) -> u64 {
-    let (mut i, mut j, mut best) = (0, 0, 0);
+/// The stretches covered by both sorted, disjoint interval lists, in order.
+fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
+    let (mut i, mut j, mut both) = (0, 0, Vec::new());
     while i < a.len() && j < b.len() {
         let start = a[i].0.max(b[j].0);
         let end = a[i].1.min(b[j].1);
-        best = best.max(end.saturating_sub(start));
+        if end > start {
+            both.push((start, end));
+        }
         if a[i].1 < b[j].1 {
             i += 1;
         } else {
             j += 1;
         }
     }
-    best
+    both
 }
 
 #[cfg(test)]
@@ -184,6 +193,15 @@ mod tests {
             best_achievable(&changes, "me", 4, (0, 10_000), 2_000),
             Some(4)
         );
+    }
+
+    #[test]
+    fn intersect_keeps_only_common_stretches() {
+        assert_eq!(
+            intersect(&[(0, 10), (20, 30)], &[(5, 25), (28, 40)]),
+            vec![(5, 10), (20, 25), (28, 30)]
+        );
+        assert_eq!(intersect(&[(0, 10)], &[(10, 20)]), vec![]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! SVG charts of the matrix: time to first pair and final slot per client, cell by cell.
+//! SVG charts of the matrix, cell by cell, one bar per client: time to first pair cold and warm
+//! (with the physical limit), final slot, and the share of openings held in time.
 //! The SVG backend writes text as `<text>` elements, so no font files are needed.
 
 use std::path::Path;
 
 use plotters::prelude::*;
 
+use crate::limits::Limits;
 use crate::matrix::Plan;
 use crate::run::RunResult;
 use crate::scenario::ClientKind;
@@ -43,24 +45,15 @@ struct Bars {
 
 impl Bars {
     fn from(plan: &Plan, results: &[RunResult], pick: fn(&Summary) -> Option<(f64, f64)>) -> Self {
-        let cells: Vec<_> = plan
-            .faults
-            .iter()
-            .flat_map(|&f| plan.competitors.iter().map(move |&c| (f, c)))
-            .collect();
-        let labels = cells
-            .iter()
-            .map(|(fault, competitors)| format!("{fault} / {competitors}"))
-            .collect();
+        let cells = &plan.cells;
+        let labels = cells.iter().map(ToString::to_string).collect();
         let series = plan
             .clients
             .iter()
             .map(|&client| {
                 let values = cells
                     .iter()
-                    .map(|&(fault, competitors)| {
-                        pick(&Summary::of(results, fault, competitors, client))
-                    })
+                    .map(|&cell| pick(&Summary::of(results, cell, client)))
                     .collect();
                 (client.label().to_owned(), colour(client), values)
             })
@@ -78,10 +71,9 @@ impl Bars {
         pick: fn(&Summary) -> Option<(f64, f64)>,
     ) -> Self {
         let values = plan
-            .faults
+            .cells
             .iter()
-            .flat_map(|&f| plan.competitors.iter().map(move |&c| (f, c)))
-            .map(|(fault, competitors)| pick(&Summary::of(results, fault, competitors, client)))
+            .map(|&cell| pick(&Summary::of(results, cell, client)))
             .collect();
         self.series.push((label.to_owned(), REFERENCE, values));
         self
@@ -96,16 +88,51 @@ impl Bars {
     }
 }
 
-/// Median time to first pair (bar) and p95 (whisker) per cell and client, with the bound.
+/// Median time to first pair from a cold Start (bar) and p95 (whisker) per cell and client,
+/// with the physical limit delay + RTT.
 pub fn time_to_pair(plan: &Plan, results: &[RunResult], path: &Path) -> Result<(), ChartError> {
     let bars = Bars::from(plan, results, |s| s.first_pair);
-    let bound = plan.settings.bound().as_secs_f64();
+    let limit = Limits::measure(plan.settings.delay.as_secs_f64(), results).map(Limits::cold);
     draw(
         path,
-        "Time to first pair, s (bar: median, whisker: p95; dashed: bound 2 x delay) - faults / competitors",
+        "Time to first pair, cold, s (bar: median, whisker: p95; dashed: delay + RTT) - faults / competitors",
         &bars,
-        (bars.top().max(bound) * 1.15).max(1.0),
-        Some(bound),
+        (bars.top().max(limit.unwrap_or(0.0)) * 1.15).max(1.0),
+        limit,
+    )
+}
+
+/// The same from a warm Start (both free lists read before it), with the limit of one RTT.
+pub fn warm_time_to_pair(
+    plan: &Plan,
+    results: &[RunResult],
+    path: &Path,
+) -> Result<(), ChartError> {
+    let bars = Bars::from(plan, results, |s| s.warm_first_pair);
+    let limit = Limits::measure(plan.settings.delay.as_secs_f64(), results).map(Limits::warm);
+    draw(
+        path,
+        "Time to first pair, warm (from Start), s (bar: median, whisker: p95; dashed: one RTT) - faults / competitors",
+        &bars,
+        (bars.top().max(limit.unwrap_or(0.0)) * 1.15).max(0.5),
+        limit,
+    )
+}
+
+/// The share of openings held within 2.5 s, percent, per cell and client (cold runs); cells
+/// without openings have no bar.
+pub fn openings(plan: &Plan, results: &[RunResult], path: &Path) -> Result<(), ChartError> {
+    let bars = Bars::from(plan, results, |s| {
+        s.openings
+            .share()
+            .map(|share| (share * 100.0, share * 100.0))
+    });
+    draw(
+        path,
+        "Openings held within 2.5 s, % (a better slot free at both for >= 2 s; dashed: 95 %) - faults / competitors",
+        &bars,
+        110.0,
+        Some(95.0),
     )
 }
 

@@ -7,15 +7,19 @@
 
 pub mod achievable;
 pub mod charts;
+pub mod limits;
 pub mod machine;
 pub mod matrix;
 pub mod naive;
+pub mod openings;
 pub mod ours;
 pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod targets;
+pub mod timeline;
 pub mod trace;
 
 /// One request over HTTP, and the client: the terminal client's, so that both carry requests

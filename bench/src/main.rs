@@ -9,7 +9,7 @@ use clap::Parser;
 use hotelband_bench::matrix::{self, Plan};
 use hotelband_bench::report::{self, Context};
 use hotelband_bench::run::RunResult;
-use hotelband_bench::scenario::{ClientKind, FaultPreset, Settings};
+use hotelband_bench::scenario::{Cell, ClientKind, Crowding, FaultPreset, Settings, Start};
 use hotelband_bench::{charts, machine};
 
 /// Benchmarks the pairing strategy against the naive script over a faults x competitors matrix.
@@ -25,10 +25,10 @@ struct Args {
     /// Hand-written reading of the figures, included under "What the numbers say".
     #[arg(long, default_value = "bench/analysis.md")]
     analysis: PathBuf,
-    /// Seeded runs per cell and client.
-    #[arg(long, default_value_t = 8)]
+    /// Seeded runs per cell, start and client.
+    #[arg(long, default_value_t = 32)]
     seeds: u64,
-    /// Seconds each client runs before it is stopped.
+    /// Seconds each client runs from Start before it is stopped.
     #[arg(long, default_value_t = 30)]
     duration: u64,
     /// Runs in flight at once (each waits on the 1 s pacing most of the time).
@@ -43,19 +43,42 @@ struct Args {
     /// Competitors per service, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,10,30")]
     competitors: Vec<usize>,
+    /// Seconds a client waits after its emulator starts, in cells with a crowd, so that it
+    /// meets the crowd's steady state.
+    #[arg(long, default_value_t = 10)]
+    crowd_warmup: u64,
+    /// Also run the saturated cell (a crowd filling the window, no faults).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    saturated: bool,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let mut cells: Vec<Cell> = FaultPreset::ALL
+        .iter()
+        .flat_map(|&fault| {
+            args.competitors.iter().map(move |&n| Cell {
+                fault,
+                crowd: Crowding::Competitors(n),
+            })
+        })
+        .collect();
+    if args.saturated {
+        cells.push(Cell {
+            fault: FaultPreset::None,
+            crowd: Crowding::Saturated,
+        });
+    }
     let plan = Plan {
-        faults: FaultPreset::ALL.to_vec(),
-        competitors: args.competitors.clone(),
+        cells,
+        starts: Start::ALL.to_vec(),
         seeds: (1..=args.seeds).collect(),
         clients: ClientKind::ALL.to_vec(),
         settings: Settings {
             duration: Duration::from_secs(args.duration),
             crowd_window: args.crowd_window,
+            crowd_warmup: Duration::from_secs(args.crowd_warmup),
             ..Settings::default()
         },
         jobs: args.jobs,
@@ -71,10 +94,10 @@ async fn main() -> ExitCode {
     );
     let (results, failures) = matrix::run_all(&plan, |done, total, outcome| match outcome {
         Ok(r) => eprintln!(
-            "[{done}/{total}] {} {} / {} seed {}: first pair {}, final slot {}, orphans {}, violations {}",
+            "[{done}/{total}] {} {} {} seed {}: first pair {}, final slot {}, orphans {}, violations {}",
             r.client,
-            r.scenario.fault,
-            r.scenario.competitors,
+            r.scenario.cell,
+            r.scenario.start,
             r.scenario.seed,
             r.first_pair
                 .map_or("-".to_owned(), |d| format!("{:.2} s", d.as_secs_f64())),
@@ -83,10 +106,10 @@ async fn main() -> ExitCode {
             r.violations,
         ),
         Err(failed) => eprintln!(
-            "[{done}/{total}] {} {} / {} seed {}: FAILED: {}",
+            "[{done}/{total}] {} {} {} seed {}: FAILED: {}",
             failed.client,
-            failed.scenario.fault,
-            failed.scenario.competitors,
+            failed.scenario.cell,
+            failed.scenario.start,
             failed.scenario.seed,
             failed.error
         ),
@@ -108,13 +131,19 @@ async fn main() -> ExitCode {
         chart_errors.push(format!("{}: {error}", args.charts.display()));
     } else {
         type Chart = fn(&Plan, &[RunResult], &Path) -> Result<(), charts::ChartError>;
-        let charts: [(&str, &str, Chart); 2] = [
+        let charts: [(&str, &str, Chart); 4] = [
             (
-                "Time to first pair",
+                "Time to first pair, cold",
                 "time_to_pair.svg",
                 charts::time_to_pair,
             ),
+            (
+                "Time to first pair, warm",
+                "time_to_pair_warm.svg",
+                charts::warm_time_to_pair,
+            ),
             ("Final slot", "final_slot.svg", charts::final_slot),
+            ("Openings held", "openings.svg", charts::openings),
         ];
         for (title, file, draw) in charts {
             let path = args.charts.join(file);
@@ -127,7 +156,7 @@ async fn main() -> ExitCode {
 
     let context = Context {
         command: format!(
-            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {}",
+            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}",
             args.out.display(),
             args.seeds,
             args.duration,
@@ -137,7 +166,9 @@ async fn main() -> ExitCode {
                 .iter()
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
-                .join(",")
+                .join(","),
+            args.crowd_warmup,
+            args.saturated,
         ),
         machine: machine::describe(),
         date,
@@ -147,8 +178,8 @@ async fn main() -> ExitCode {
             .iter()
             .map(|f| {
                 format!(
-                    "{} {} / {} seed {}: {}",
-                    f.client, f.scenario.fault, f.scenario.competitors, f.scenario.seed, f.error
+                    "{} {} {} seed {}: {}",
+                    f.client, f.scenario.cell, f.scenario.start, f.scenario.seed, f.error
                 )
             })
             .chain(chart_errors.iter().cloned())
@@ -184,15 +215,17 @@ fn dump(dir: &Path, results: &[RunResult]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for r in results {
         let name = format!(
-            "{}-{}-{}-{}.log",
+            "{}-{}-{}-{}-{}.log",
             r.client,
-            r.scenario.fault.label().replace([' ', '%'], ""),
-            r.scenario.competitors,
+            r.scenario.cell.fault.label().replace([' ', '%'], ""),
+            r.scenario.cell.crowd,
+            r.scenario.start,
             r.scenario.seed
         );
         let mut text = format!(
             "first pair {:?}, best achievable {:?}, time to best {:?}, final {:?}, orphans {}, \
-             extra {}, violations {}, requests {:?}, min send gap {:?}, max dispatch lag {:?}\n",
+             extra {}, violations {}, breaches {}, openings {:?}, requests {:?}, min send gap {:?}, \
+             max dispatch lag {:?}\n",
             r.first_pair,
             r.best_achievable,
             r.time_to_best,
@@ -200,6 +233,8 @@ fn dump(dir: &Path, results: &[RunResult]) -> std::io::Result<()> {
             r.orphans,
             r.extra_holds,
             r.violations,
+            r.breaches,
+            r.openings,
             r.trace.requests,
             r.trace.min_send_gap,
             r.trace.max_dispatch_lag,

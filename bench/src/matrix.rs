@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
 use crate::run::{self, RunError, RunResult};
-use crate::scenario::{ClientKind, FaultPreset, Scenario, Settings};
+use crate::scenario::{Cell, ClientKind, Scenario, Settings, Start};
 
 /// Least time between the starts of two runs.
 const LAUNCH_SPACING: Duration = Duration::from_millis(200);
@@ -17,11 +17,11 @@ const LAUNCH_SPACING: Duration = Duration::from_millis(200);
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    /// Fault presets (rows of the matrix).
-    pub faults: Vec<FaultPreset>,
-    /// Competitors per service (columns of the matrix).
-    pub competitors: Vec<usize>,
-    /// Seeds run in every cell, for every client.
+    /// The cells (faults x crowd), in the order the tables show them.
+    pub cells: Vec<Cell>,
+    /// Cold, warm or both, in every cell.
+    pub starts: Vec<Start>,
+    /// Seeds run in every cell, for every client and start.
     pub seeds: Vec<u64>,
     /// The clients compared.
     pub clients: Vec<ClientKind>,
@@ -37,15 +37,10 @@ impl Plan {
     pub fn runs(&self) -> Vec<(ClientKind, Scenario)> {
         let mut runs = Vec::new();
         for &seed in &self.seeds {
-            for &fault in &self.faults {
-                for &competitors in &self.competitors {
+            for &cell in &self.cells {
+                for &start in &self.starts {
                     for &client in &self.clients {
-                        let scenario = Scenario {
-                            fault,
-                            competitors,
-                            seed,
-                        };
-                        runs.push((client, scenario));
+                        runs.push((client, Scenario { cell, start, seed }));
                     }
                 }
             }

@@ -25,8 +25,11 @@ pub struct NaiveConfig {
     pub recheck: Duration,
     /// How long it waits for one reply.
     pub timeout: Duration,
-    /// It starts no new cycle after this long.
+    /// It starts no new cycle after this long after Start.
     pub duration: Duration,
+    /// Warm start: read both free lists first and press Start this long after; the first
+    /// cycle then books from those lists without reading again. `None`: Start at once (cold).
+    pub warm_lead: Option<Duration>,
     /// After that, how long its last cycle may take before it is abandoned.
     pub grace: Duration,
 }
@@ -40,6 +43,7 @@ impl Default for NaiveConfig {
             recheck: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             duration: Duration::from_secs(40),
+            warm_lead: None,
             grace: Duration::from_secs(30),
         }
     }
@@ -48,8 +52,7 @@ impl Default for NaiveConfig {
 /// Runs the script against `endpoints` (hotel, band) and returns what it did.
 pub async fn run(client: &reqwest::Client, endpoints: [Endpoint; 2], config: NaiveConfig) -> Trace {
     let origin = Instant::now();
-    let stop_at = origin + config.duration;
-    let abandon_at = stop_at + config.grace;
+    let warm_lead = config.warm_lead;
     let mut script = Script {
         client,
         endpoints,
@@ -57,8 +60,22 @@ pub async fn run(client: &reqwest::Client, endpoints: [Endpoint; 2], config: Nai
         origin,
         held: [BTreeSet::new(), BTreeSet::new()],
         pair: None,
+        known: None,
         trace: Trace::default(),
     };
+    if let Some(lead) = warm_lead {
+        // The lists are read on screen before the click; a failed read leaves a cold cycle.
+        if let Some(hotel) = script.free(Service::Hotel).await
+            && let Some(band) = script.free(Service::Band).await
+        {
+            script.known = Some([hotel, band]);
+        }
+        sleep_until(origin + lead).await;
+    }
+    let clicked = Instant::now();
+    script.trace.clicked_at = clicked.duration_since(origin);
+    let stop_at = clicked + script.config.duration;
+    let abandon_at = stop_at + script.config.grace;
     let mut settled = true;
     while Instant::now() < stop_at {
         // Every cycle is finished before the script looks at the clock: it stops at a point
@@ -87,17 +104,25 @@ struct Script<'a> {
     /// What it believes it holds, from the replies it got.
     held: [BTreeSet<Slot>; 2],
     pair: Option<Slot>,
+    /// Free lists read before a warm Start, used by the first cycle only.
+    known: Option<[Vec<Slot>; 2]>,
     trace: Trace,
 }
 
 impl Script<'_> {
     /// One pass: read both free lists, pick the earliest common slot, book it if it is better.
     async fn cycle(&mut self) {
-        let Some(hotel) = self.free(Service::Hotel).await else {
-            return;
-        };
-        let Some(band) = self.free(Service::Band).await else {
-            return;
+        let [hotel, band] = match self.known.take() {
+            Some(lists) => lists,
+            None => {
+                let Some(hotel) = self.free(Service::Hotel).await else {
+                    return;
+                };
+                let Some(band) = self.free(Service::Band).await else {
+                    return;
+                };
+                [hotel, band]
+            }
         };
         let window = self.config.window;
         let band: BTreeSet<Slot> = band.into_iter().take(window).collect();
@@ -179,6 +204,7 @@ impl Script<'_> {
             let at = self.origin.elapsed();
             self.trace.sent(service, at, Duration::ZERO);
             let outcome = http::send(self.client, endpoint, op, self.config.timeout).await;
+            self.trace.replied(self.origin.elapsed().saturating_sub(at));
             sleep(self.config.sleep).await;
             let retry = match outcome {
                 Outcome::Http {

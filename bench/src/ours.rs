@@ -14,8 +14,11 @@ use crate::trace::Trace;
 pub struct DriverConfig {
     /// The core's settings (delay, retries, window, recheck, timeouts, seed).
     pub core: Config,
-    /// The planner runs this long, then is stopped.
+    /// The planner runs this long after Start, then is stopped.
     pub duration: Duration,
+    /// Warm start: read both services' holds and free lists first (`Session::refresh`) and
+    /// press Start (`Session::start`) this long after. `None`: Start at once (cold).
+    pub warm_lead: Option<Duration>,
     /// After the stop, how long it may take to finish (a half-made pair is cleaned up).
     pub grace: Duration,
 }
@@ -37,6 +40,7 @@ impl Observer for Trace {
         // One request in flight per service, so replies come back in sending order.
         let lag = exchange.started.saturating_sub(exchange.decided);
         self.sent(exchange.request.service, exchange.started, lag);
+        self.replied(at.saturating_sub(exchange.started));
         let service = exchange.request.service;
         self.note(at, format!("<- {service} {}", brief(&exchange.outcome)));
     }
@@ -54,11 +58,22 @@ pub async fn run(
 ) -> Trace {
     let mut trace = Trace::default();
     let mut driver = Driver::new(client.clone(), endpoints, config.core);
+    if let Some(lead) = config.warm_lead {
+        // The core's public API says "the tables are on screen" as the page does: a manual
+        // refresh reads holds and free lists at both services; Start then finds them known.
+        let now = driver.now();
+        driver.session_mut().refresh(now);
+        let click_at = driver.instant(hotelband_core::Millis(millis(lead)));
+        while driver.wait(&mut trace, Some(click_at)).await == Woke::Input {}
+    }
+    trace.clicked_at = driver.elapsed();
     let now = driver.now();
     driver.session_mut().start(now);
-    let stop_at = driver.instant(hotelband_core::Millis(millis(config.duration)));
+    let stop_at = driver.instant(hotelband_core::Millis(millis(
+        trace.clicked_at + config.duration,
+    )));
     let abandon_at = driver.instant(hotelband_core::Millis(millis(
-        config.duration + config.grace,
+        trace.clicked_at + config.duration + config.grace,
     )));
     let mut stopping = false;
     loop {

@@ -3,10 +3,13 @@
 
 use std::fmt::Write as _;
 
+use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
-use crate::run::RunResult;
-use crate::scenario::{ClientKind, FaultPreset};
+use crate::openings::Openings;
+use crate::run::{OPENING_WITHIN, RunResult};
+use crate::scenario::{Cell, ClientKind, SATURATED_CROWD, SATURATED_THINK_MS};
 use crate::summary::{Duel, Summary};
+use crate::targets::targets;
 
 /// The heading this module owns.
 pub const HEADING: &str = "## Pairing strategy";
@@ -36,7 +39,8 @@ pub struct Context {
 #[must_use]
 pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String {
     let settings = &plan.settings;
-    let bound = settings.bound().as_secs_f64();
+    let delay = settings.delay.as_secs_f64();
+    let limits = Limits::measure(delay, results);
     let mut out = String::new();
     let w = &mut out;
     // Writing to a String cannot fail.
@@ -44,25 +48,27 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
     let _ = writeln!(
         w,
         "How the core planner (`hotelband-core` `Session`, the page's machine, driven natively over \
-         real HTTP) compares with a naive sequential script, on a fresh in-process emulator per run \
-         with the real {delay} s pacing (enforced: violations get 429 and are counted).\n",
-        delay = settings.delay.as_secs_f64()
+         real HTTP by the terminal client's driver) compares with a naive sequential script, on a \
+         fresh in-process emulator per run with the real {delay} s pacing (enforced: violations \
+         get 429 and are counted).\n"
     );
     let _ = writeln!(
         w,
-        "- Command: `{}` (`make bench` runs it with these defaults)",
+        "- Command: `{}` (`make bench` runs it with the defaults; `--seeds N --duration S` \
+         makes a small matrix)",
         context.command
     );
     let _ = writeln!(w, "- Machine: {}", context.machine);
     let _ = writeln!(
         w,
-        "- Run: {date}, {runs} runs ({seeds} seeds x {cells} cells x {clients} clients), {jobs} at \
-         a time, {wall:.0} s wall clock; load average (1 / 5 / 15 min) {before} before, \
-         {after} after",
+        "- Run: {date}, {runs} runs ({seeds} seeds x {cells} cells x {starts} starts x {clients} \
+         clients), {jobs} at a time, {wall:.0} s wall clock; load average (1 / 5 / 15 min) \
+         {before} before, {after} after",
         date = context.date,
         runs = results.len(),
         seeds = plan.seeds.len(),
-        cells = plan.faults.len() * plan.competitors.len(),
+        cells = plan.cells.len(),
+        starts = plan.starts.len(),
         clients = plan.clients.len(),
         jobs = plan.jobs,
         wall = context.wall_secs,
@@ -71,128 +77,197 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
     );
     let _ = writeln!(
         w,
-        "- Each client runs {dur} s, then is stopped (ours: `Session::stop`, which keeps the \
-         matched pair and cleans any half-made one; naive: finishes its cycle), with {grace} s \
-         grace to settle. Ours considers slots 1..={window} (core `Config::window`, the page's \
-         default); naive, like the course scripts, takes the first {window} entries of each free \
-         list. Both recheck every {recheck} s. The \
-         crowd (competitors, per service) takes random free slots in 1..={crowd_window}, at most 2 \
-         at a time, holds each 5-20 s, thinks 1-5 s.",
+        "- Each client runs {dur} s from Start, then is stopped (ours: `Session::stop`, which \
+         keeps the matched pair and cleans any half-made one; naive: finishes its cycle), with \
+         {grace} s grace to settle. Ours runs the core's defaults with `window` {window} and \
+         `recheck` {recheck} s; naive, like the course scripts, takes the first {window} entries \
+         of each free list and rechecks every {recheck} s. The crowd (competitors, per service) \
+         takes random free slots in 1..={crowd_window}, at most 2 at a time, holds each 5-20 s, \
+         thinks 1-5 s; a client meets it {warmup} s after the emulator started, at its steady \
+         state. The **saturated** cell has {saturated} members per service in 1..={window} \
+         (twice the window's slots in holds) thinking {think_lo}-{think_hi} ms, no faults: the \
+         achievable pair lies outside the window.",
         dur = settings.duration.as_secs_f64(),
         grace = settings.grace.as_secs_f64(),
         window = settings.window,
         recheck = settings.recheck.as_secs_f64(),
         crowd_window = settings.crowd_window,
+        saturated = SATURATED_CROWD,
+        warmup = settings.crowd_warmup.as_secs_f64(),
+        think_lo = SATURATED_THINK_MS.0,
+        think_hi = SATURATED_THINK_MS.1,
+    );
+    let _ = writeln!(
+        w,
+        "- **Cold** start: Start is the first thing the client does. **Warm** start: the client \
+         reads both services first and Start comes {lead} s later, as a click with the tables on \
+         screen; times are from Start. Ours does it through the core's public API: \
+         `Session::refresh` (holds and free lists at both), then `Session::start`; naive reads \
+         both free lists and its first cycle books from them without reading again.",
+        lead = settings.warm_lead.as_secs_f64(),
     );
     let _ = writeln!(
         w,
         "- Faults (both services): none; 503 20%: 20% of requests get 503 before processing; \
-         mixed: 503 30% + 500 10% + lost reply 10% (applied, then a 503 or a reply cut off mid-body) + \
-         latency uniform 0-2 s.\n"
+         mixed: 503 30% + 500 10% + lost reply 10% (applied, then a 503 or a reply cut off \
+         mid-body) + latency uniform 0-2 s.\n"
     );
     let _ = writeln!(w, "Definitions:\n");
-    let _ = writeln!(
-        w,
-        "- **Bound** = {bound:.1} s: 3 paced requests per service (read holds, read free, \
-         reserve) are 2 x delay. *Ratio* = time / bound."
-    );
+    let _ = match limits {
+        Some(limits) => writeln!(
+            w,
+            "- **Physical limits**: cold = delay + RTT = {cold:.3} s (one read, then one write a \
+             paced delay later, per service, both services in parallel); warm = one RTT = \
+             {rtt:.1} ms (the lists are known: one write per service). RTT = the median round \
+             trip of every request in the quiet cell (no faults, no competitors) of this run. \
+             *(/lim)* = figure / limit; *(/naive)* = ours / naive in the same cell.",
+            cold = limits.cold(),
+            rtt = limits.warm() * 1_000.0,
+        ),
+        None => writeln!(
+            w,
+            "- **Physical limits**: not measured (no quiet cell in this run), so no ratio to them."
+        ),
+    };
     let _ = writeln!(
         w,
         "- Every pair, slot, orphan and violation below is the **emulator's** account \
          (`/admin/history`, `/admin/state`), not the client's belief. *First pair* = the first \
-         instant the server had the client holding one slot at both services."
+         instant the server had the client holding one slot at both services. *Requests to \
+         pair*: sent from Start until then, both services."
     );
     let _ = writeln!(
         w,
-        "- **Achievable**: the best slot (any of the service's 200, not only the clients' first \
-         {window}) that was free to the client (held by nobody else) at both services at once \
-         for at least {bound:.1} s without a break during the client's {dur} s — the time \
-         needed to see it and land a reserve. A shorter flicker between two crowd members is \
-         not counted against a client.",
+        "- **Achievable**: the best slot (any of the service's, not only the first {window}) \
+         that was free to the client (held by nobody else) at both services at once for at \
+         least {min_free:.1} s without a break during the run.",
         window = settings.window,
-        dur = settings.duration.as_secs_f64(),
+        min_free = settings.min_free().as_secs_f64(),
+    );
+    let _ = writeln!(
+        w,
+        "- **Opening**: a slot better than the client's pair, free to it at both services for \
+         at least {min_free:.1} s; it starts when both hold (free, and our pair worse). *Held*: \
+         our pair is that slot or better within {within:.1} s of its start. Openings in the last \
+         {within:.1} s of the run are not judged.",
+        min_free = settings.min_free().as_secs_f64(),
+        within = OPENING_WITHIN.as_secs_f64(),
     );
     let _ = writeln!(
         w,
         "- *Orphans* = holds at the end at one service only. *Extra* = holds at the end besides \
-         the final matched slot (orphans plus a second pair). *Shortest send gap*: between two \
-         requests to one service as they left the client (the sending task started), with the \
-         longest lag between deciding a request and its task starting; the emulator counts a \
-         violation below {min_gap} ms between arrivals. Medians and p95 are nearest-rank \
-         (observed values).\n",
+         the final matched slot. *Breaches* (make-before-break): changes after which the \
+         client's matched pair was worse or gone, i.e. it released a pair before holding a \
+         better one at both. *Max holds*: the most at one service at once. *Shortest send gap*: \
+         between two requests to one service as they left the client, with the longest lag \
+         between deciding a request and sending it; the emulator counts a violation below \
+         {min_gap} ms between arrivals. Medians and p95 are nearest-rank (observed values).\n",
         min_gap = settings
             .delay
             .saturating_sub(settings.tolerance)
             .as_millis(),
     );
 
-    let summaries: Vec<Summary> = cells(plan)
-        .flat_map(|(fault, competitors)| {
+    let summaries: Vec<Summary> = plan
+        .cells
+        .iter()
+        .flat_map(|&cell| {
             plan.clients
                 .iter()
-                .map(move |&client| Summary::of(results, fault, competitors, client))
+                .map(move |&client| Summary::of(results, cell, client))
         })
         .collect();
+    let naive_of = |cell: Cell| {
+        summaries
+            .iter()
+            .find(|s| s.cell == cell && s.client == ClientKind::Naive)
+    };
+    let cold_limit = limits.map(Limits::cold);
+    let warm_limit = limits.map(Limits::warm);
 
     let _ = writeln!(w, "### Time to pair\n");
     let _ = writeln!(
         w,
-        "| faults | competitors | client | paired at end | first pair median s (ratio) | \
-         p95 s (ratio) | time to achievable best, median s (reached) | requests, median |"
+        "| faults | competitors | client | paired at end | cold first pair, median s (/lim, /naive) | \
+         cold p95 s (/lim) | requests to pair, median | warm first pair, median s (/lim, /naive) | \
+         warm p95 s (/lim) | time to achievable best, median s (/lim, /naive) (reached) | requests / min, median |"
     );
-    let _ = writeln!(w, "|---|---:|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for s in &summaries {
-        let (median, p95) = match s.first_pair {
-            Some((m, p)) => (
-                format!("{m:.2} ({:.2})", m / bound),
-                format!("{p:.2} ({:.2})", p / bound),
-            ),
-            None => ("-".to_owned(), "-".to_owned()),
-        };
+        let naive = naive_of(s.cell);
+        let median = |pick: fn(&Summary) -> Option<(f64, f64)>| pick(s).map(|(m, _)| m);
+        let p95 = |pick: fn(&Summary) -> Option<(f64, f64)>| pick(s).map(|(_, p)| p);
+        let versus = |pick: fn(&Summary) -> Option<f64>| ratio(pick(s), naive.and_then(pick));
+        let cold = median(|s| s.first_pair);
+        let warm = median(|s| s.warm_first_pair);
         let _ = writeln!(
             w,
-            "| {fault} | {comp} | {client} | {paired}/{runs} | {median} | {p95} | {best} ({reached}/{achievable}) | {req} |",
-            fault = s.fault,
-            comp = s.competitors,
+            "| {fault} | {crowd} | {client} | {paired}/{runs} | {cold} ({cl}, {cn}) | {cp} ({cpl}) | {req} | {warm} ({wl}, {wn}) | {wp} ({wpl}) | {best} ({bl}, {bn}) ({reached}/{achievable}) | {rpm} |",
+            fault = s.cell.fault,
+            crowd = s.cell.crowd,
             client = s.client,
             paired = s.paired_at_end,
             runs = s.runs,
+            cold = opt(cold, 2),
+            cl = times(ratio(cold, cold_limit)),
+            cn = times(versus(|s| s.first_pair.map(|(m, _)| m))),
+            cp = opt(p95(|s| s.first_pair), 2),
+            cpl = times(ratio(p95(|s| s.first_pair), cold_limit)),
+            req = opt(s.requests_to_pair, 0),
+            warm = opt(warm, 3),
+            wl = times(ratio(warm, warm_limit)),
+            wn = times(versus(|s| s.warm_first_pair.map(|(m, _)| m))),
+            wp = opt(p95(|s| s.warm_first_pair), 3),
+            wpl = times(ratio(p95(|s| s.warm_first_pair), warm_limit)),
             best = opt(s.to_best, 1),
+            bl = times(ratio(s.to_best, cold_limit)),
+            bn = times(versus(|s| s.to_best)),
             reached = s.reached_best,
             achievable = s.achievable,
-            req = opt(s.requests, 0),
+            rpm = opt(s.requests_per_minute, 0),
         );
     }
 
-    let _ = writeln!(w, "\n### Slots and safety\n");
+    let _ = writeln!(w, "\n### Slots, openings and safety\n");
     let _ = writeln!(
         w,
-        "| faults | competitors | client | final slot median (best-worst) | achievable median | \
-         final at achievable | orphans (runs) | extra holds | violations | lost replies met | \
-         abandoned | shortest send gap ms (max dispatch lag) |"
+        "| faults | competitors | client | final slot median (best-worst) | mean (/naive) | \
+         achievable median | final at achievable | openings held in {within:.1} s | orphans (runs) | \
+         extra holds | violations | breaches | max holds | lost replies met | abandoned | \
+         shortest send gap ms (max dispatch lag) |",
+        within = OPENING_WITHIN.as_secs_f64(),
     );
     let _ = writeln!(
         w,
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     for s in &summaries {
         let final_slot = match s.final_slot {
             Some((m, best, worst)) => format!("{m:.0} ({best}-{worst})"),
             None => "-".to_owned(),
         };
+        let mean_versus = ratio(
+            s.mean_final_slot,
+            naive_of(s.cell).and_then(|n| n.mean_final_slot),
+        );
         let _ = writeln!(
             w,
-            "| {fault} | {comp} | {client} | {final_slot} | {ach} | {at}/{achievable} | {orph} ({orph_runs}) | {extra} | {viol} | {lost} | {unsettled} | {gap} ({lag}) |",
-            fault = s.fault,
-            comp = s.competitors,
+            "| {fault} | {crowd} | {client} | {final_slot} | {mean} ({mn}) | {ach} | {at}/{achievable} | {open} | {orph} ({orph_runs}) | {extra} | {viol} | {breaches} | {max_holds} | {lost} | {unsettled} | {gap} ({lag}) |",
+            fault = s.cell.fault,
+            crowd = s.cell.crowd,
             client = s.client,
+            mean = opt(s.mean_final_slot, 1),
+            mn = times(mean_versus),
             ach = opt(s.achievable_slot, 0),
             at = s.final_at_best,
             achievable = s.achievable,
+            open = share(s.openings),
             orph = s.orphans,
             orph_runs = s.runs_with_orphans,
             extra = s.extra_holds,
             viol = s.violations,
+            breaches = s.breaches,
+            max_holds = s.max_holds,
             lost = s.lost_replies,
             unsettled = s.unsettled,
             gap = s
@@ -202,11 +277,13 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         );
     }
 
-    let duels: Vec<(FaultPreset, usize, Duel)> = cells(plan)
-        .map(|(fault, competitors)| (fault, competitors, Duel::of(results, fault, competitors)))
+    let duels: Vec<(Cell, Duel)> = plan
+        .cells
+        .iter()
+        .map(|&cell| (cell, Duel::of(results, cell)))
         .collect();
     if plan.clients.contains(&ClientKind::Naive) && plan.clients.contains(&ClientKind::Ours) {
-        let _ = writeln!(w, "\n### Ours against naive, same seeded scenario\n");
+        let _ = writeln!(w, "\n### Ours against naive, same seeded scenario (cold)\n");
         let _ = writeln!(
             w,
             "Same emulator seed (faults and crowd dice), separate emulators; the crowd's moves \
@@ -217,7 +294,7 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
             "| faults | competitors | ours better | same | ours worse (seeds) |"
         );
         let _ = writeln!(w, "|---|---:|---:|---:|---|");
-        for (fault, competitors, duel) in &duels {
+        for (cell, duel) in &duels {
             let worse = if duel.ours_worse.is_empty() {
                 "0".to_owned()
             } else {
@@ -233,14 +310,14 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
             };
             let _ = writeln!(
                 w,
-                "| {fault} | {competitors} | {} | {} | {worse} |",
-                duel.ours_better, duel.same
+                "| {} | {} | {} | {} | {worse} |",
+                cell.fault, cell.crowd, duel.ours_better, duel.same
             );
         }
     }
 
-    let _ = writeln!(w, "\n### Targets (issue 5), ours\n");
-    for line in targets(plan, results, &summaries, &duels) {
+    let _ = writeln!(w, "\n### Targets (issue 8), ours\n");
+    for line in targets(plan, results, &summaries, limits) {
         let _ = writeln!(w, "- {line}");
     }
 
@@ -266,107 +343,28 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
     out
 }
 
-/// The verdict on each target of issue 5, computed from the runs of ours.
-fn targets(
-    plan: &Plan,
-    results: &[RunResult],
-    summaries: &[Summary],
-    duels: &[(FaultPreset, usize, Duel)],
-) -> Vec<String> {
-    let bound = plan.settings.bound().as_secs_f64();
-    let ours: Vec<&RunResult> = results
-        .iter()
-        .filter(|r| r.client == ClientKind::Ours)
-        .collect();
-    let mut lines = Vec::new();
-    // The time targets isolate the faults: they are judged without competitors (a crowd
-    // taking the chosen slot first costs a re-read that no client can avoid); the cells with
-    // competitors are listed alongside for the record.
-    for (fault, limit) in [(FaultPreset::None, 1.1), (FaultPreset::Unavailable20, 2.0)] {
-        let cells: Vec<&Summary> = summaries
-            .iter()
-            .filter(|s| s.client == ClientKind::Ours && s.fault == fault)
-            .collect();
-        let Some(judged) = cells.iter().find(|s| s.competitors == 0) else {
-            continue;
-        };
-        let ratios = |s: &Summary| match s.first_pair {
-            Some((m, p)) => format!("median {:.3}, p95 {:.3}", m / bound, p / bound),
-            None => "never paired".to_owned(),
-        };
-        let others: Vec<String> = cells
-            .iter()
-            .filter(|s| s.competitors != 0)
-            .map(|s| format!("{} competitors: {}", s.competitors, ratios(s)))
-            .collect();
-        let verdict = match judged.first_pair {
-            Some((m, p)) if p / bound <= limit && m / bound <= limit => "**met** (median and p95)",
-            Some((m, _)) if m / bound <= limit => "**met on the median, missed on the p95**",
-            _ => "**missed**",
-        };
-        let quiet = if fault == FaultPreset::None {
-            "quiet (no faults"
-        } else {
-            "with 503 at 20% (no other fault"
-        };
-        lines.push(format!(
-            "Time to first pair ≤ {limit} x bound {quiet}, no competitors): {verdict} — ratios \
-             {}. With competitors: {}.",
-            ratios(judged),
-            others.join("; ")
-        ));
-    }
-    let orphans: usize = ours.iter().map(|r| r.orphans).sum();
-    let orphan_runs = ours.iter().filter(|r| r.orphans > 0).count();
-    let violations: u64 = ours.iter().map(|r| r.violations).sum();
-    lines.push(format!(
-        "0 orphans in every run: {} — {orphans} orphan holds in {orphan_runs} of {} runs.",
-        verdict(orphans == 0),
-        ours.len()
-    ));
-    lines.push(format!(
-        "0 pacing violations in every run: {} — {violations} violations in total.",
-        verdict(violations == 0)
-    ));
-    let achievable = ours.iter().filter(|r| r.best_achievable.is_some()).count();
-    let paired = ours
-        .iter()
-        .filter(|r| r.best_achievable.is_some() && r.final_slot.is_some())
-        .count();
-    lines.push(format!(
-        "Matched pair in 100% of runs where one was achievable: {} — {paired} of {achievable}.",
-        verdict(paired == achievable)
-    ));
-    let worse: usize = duels.iter().map(|(_, _, d)| d.ours_worse.len()).sum();
-    let compared: usize = duels
-        .iter()
-        .map(|(_, _, d)| d.ours_better + d.same + d.ours_worse.len())
-        .sum();
-    if compared > 0 {
-        lines.push(format!(
-            "Final slot never worse than naive in the same seeded scenario: {} — worse in \
-             {worse} of {compared}.",
-            verdict(worse == 0)
-        ));
-    }
-    lines
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met { "**met**" } else { "**missed**" }
-}
-
-fn cells(plan: &Plan) -> impl Iterator<Item = (FaultPreset, usize)> + '_ {
-    plan.faults.iter().flat_map(|&fault| {
-        plan.competitors
-            .iter()
-            .map(move |&competitors| (fault, competitors))
-    })
-}
-
-fn opt(value: Option<f64>, decimals: usize) -> String {
+/// `value` with `decimals`, or "-".
+pub(crate) fn opt(value: Option<f64>, decimals: usize) -> String {
     match value {
         Some(v) => format!("{v:.decimals$}"),
+        None => "-".to_owned(),
+    }
+}
+
+/// A ratio as "x1.23", or "-".
+pub(crate) fn times(value: Option<f64>) -> String {
+    value.map_or("-".to_owned(), |v| format!("x{v:.2}"))
+}
+
+/// "held/seen (share %)", or "-" without openings.
+pub(crate) fn share(openings: Openings) -> String {
+    match openings.share() {
+        Some(share) => format!(
+            "{}/{} ({:.0} %)",
+            openings.held,
+            openings.seen,
+            share * 100.0
+        ),
         None => "-".to_owned(),
     }
 }

@@ -2,19 +2,26 @@
 //! account of what happened (holds, counters, history). Every figure that can be taken from the
 //! server is: the clients' beliefs are not trusted for pairs, orphans or violations.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use hotelband_core::{Config as CoreConfig, Millis};
 use tokio::time::Instant;
 
 use crate::achievable::best_achievable;
-use crate::admin::{Admin, AdminError, Change, ChangeOp, ChangeReply};
+use crate::admin::{Admin, AdminError, ChangeReply};
 use crate::http::Endpoint;
 use crate::naive::{self, NaiveConfig};
+use crate::openings::{self, Openings, Rules};
 use crate::ours::{self, DriverConfig};
-use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, emulator_config};
+use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, Start, emulator_config};
+use crate::timeline;
 use crate::trace::Trace;
+
+/// The rounding of the emulator's millisecond clock and of its offset to the client's.
+const CLOCK_ROUNDING: Duration = Duration::from_millis(2);
+
+/// How soon an opening must be held (the target: 2.5 s).
+pub const OPENING_WITHIN: Duration = Duration::from_millis(2_500);
 
 /// Why a run produced no figures.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +34,7 @@ pub enum RunError {
     Admin(#[from] AdminError),
 }
 
-/// What one run of one client in one scenario came to. Times are since the client started.
+/// What one run of one client in one scenario came to. Times are since Start.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     /// The client measured.
@@ -40,8 +47,18 @@ pub struct RunResult {
     pub best_achievable: Option<u16>,
     /// When the server first saw it hold the best achievable slot at both services.
     pub time_to_best: Option<Duration>,
-    /// HTTP requests it sent, retries included.
+    /// HTTP requests it sent, retries included (a warm start's reads included).
     pub requests: u32,
+    /// Requests it sent from Start to its first pair (both services).
+    pub requests_to_pair: Option<usize>,
+    /// Requests per minute from Start to the stop, both services.
+    pub requests_per_minute: f64,
+    /// Openings offered and held within [`OPENING_WITHIN`], per the emulator.
+    pub openings: Openings,
+    /// Times its matched pair got worse or went (released before a better one was held).
+    pub breaches: usize,
+    /// The most holds it had at one service at once.
+    pub max_holds: usize,
     /// The best slot it held at both services at the end, per the server.
     pub final_slot: Option<u16>,
     /// Holds at the end at one service but not the other, per the server.
@@ -70,20 +87,27 @@ pub async fn run(
     let admin_token = format!("{:064x}", u128::from(scenario.seed) << 8 | 0xa5);
     let config = emulator_config(scenario, settings, &client_token, &admin_token);
     let slots = config.slots;
-    let server_origin = Instant::now();
     let emulator = hotelband_server::start(config).await?;
+    // The emulator's clock (`at_ms`) starts inside `start`, so taking ours after it can only
+    // overstate the client's times, by at most the time `start` took (well under 1 ms alone).
+    let server_origin = Instant::now();
     let url = emulator.url();
     let endpoints = ["hotel", "band"].map(|service| Endpoint {
         base: format!("{url}/{service}/api"),
         key: client_token.clone(),
     });
 
+    if scenario.cell.crowd.members() > 0 {
+        tokio::time::sleep(settings.crowd_warmup).await;
+    }
     let client_origin = Instant::now();
+    let warm_lead = (scenario.start == Start::Warm).then_some(settings.warm_lead);
     let trace = match client {
         ClientKind::Ours => {
             let config = DriverConfig {
                 core: core_config(scenario, settings),
                 duration: settings.duration,
+                warm_lead,
                 grace: settings.grace,
             };
             ours::run(http, endpoints, config).await
@@ -94,6 +118,7 @@ pub async fn run(
                 window: usize::from(settings.window),
                 recheck: settings.recheck,
                 duration: settings.duration,
+                warm_lead,
                 grace: settings.grace,
                 ..NaiveConfig::default()
             };
@@ -106,17 +131,24 @@ pub async fn run(
     let history = admin.history().await?;
     drop(emulator);
 
-    // History times are the emulator's; the client started this much later.
-    let offset = millis(client_origin.duration_since(server_origin));
+    // History times are the emulator's; Start came this much later.
+    let offset = millis(client_origin.duration_since(server_origin) + trace.clicked_at);
     let run_end = offset + millis(settings.duration);
-    let best = best_achievable(
+    let min_free = millis(settings.min_free());
+    let best = best_achievable(&history, CLIENT_USER, slots, (offset, run_end), min_free);
+    let holds = timeline::replay(&history, CLIENT_USER);
+    let openings = openings::openings(
         &history,
         CLIENT_USER,
         slots,
-        (offset, run_end),
-        millis(settings.bound()),
+        &holds.pairs,
+        Rules {
+            span: (offset, run_end),
+            min_free,
+            within: millis(OPENING_WITHIN),
+        },
     );
-    let pairs = pair_timeline(&history, CLIENT_USER);
+    let pairs = &holds.pairs;
     let since_start = |at_ms: u64| Duration::from_millis(at_ms.saturating_sub(offset));
     let first_pair = pairs
         .iter()
@@ -146,6 +178,11 @@ pub async fn run(
         .filter(|change| change.user == CLIENT_USER && change.reply == ChangeReply::Lost)
         .count() as u64;
 
+    // `at_ms` is whole milliseconds, and so is the offset: allow for both roundings.
+    let requests_to_pair = first_pair.map(|at| trace.requests_until(at + CLOCK_ROUNDING));
+    let minutes = settings.duration.as_secs_f64() / 60.0;
+    let requests_per_minute = trace.requests_until(settings.duration) as f64 / minutes;
+
     Ok(RunResult {
         client,
         scenario,
@@ -153,6 +190,11 @@ pub async fn run(
         best_achievable: best,
         time_to_best,
         requests: trace.total_requests(),
+        requests_to_pair,
+        requests_per_minute,
+        openings,
+        breaches: holds.breaches,
+        max_holds: holds.max_holds,
         final_slot,
         orphans,
         extra_holds,
@@ -175,61 +217,6 @@ fn core_config(scenario: Scenario, settings: &Settings) -> CoreConfig {
     }
 }
 
-/// After each of `user`'s applied changes: when it happened and the best slot then held at
-/// both services (`None` when no slot was).
-fn pair_timeline(history: &[Change], user: &str) -> Vec<(u64, Option<u16>)> {
-    let mut held: [BTreeSet<u16>; 2] = [BTreeSet::new(), BTreeSet::new()];
-    let mut timeline = Vec::new();
-    for change in history.iter().filter(|change| change.user == user) {
-        let side = &mut held[usize::from(change.service == "band")];
-        match change.op {
-            ChangeOp::Reserve => side.insert(change.slot),
-            ChangeOp::Release => side.remove(&change.slot),
-        };
-        let matched = held[0].intersection(&held[1]).next().copied();
-        timeline.push((change.at_ms, matched));
-    }
-    timeline
-}
-
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn change(at_ms: u64, service: &str, op: ChangeOp, slot: u16) -> Change {
-        Change {
-            seq: at_ms,
-            at_ms,
-            service: service.to_owned(),
-            user: CLIENT_USER.to_owned(),
-            op,
-            slot,
-            reply: ChangeReply::Ok,
-        }
-    }
-
-    #[test]
-    fn the_timeline_follows_the_best_matched_slot() {
-        use ChangeOp::{Release, Reserve};
-        let history = [
-            change(10, "hotel", Reserve, 7),
-            change(20, "band", Reserve, 7),
-            change(30, "hotel", Reserve, 3),
-            change(40, "band", Reserve, 3),
-            change(50, "hotel", Release, 7),
-            change(60, "band", Release, 7),
-            change(70, "band", Release, 3),
-        ];
-        let timeline = pair_timeline(&history, CLIENT_USER);
-        let best: Vec<Option<u16>> = timeline.iter().map(|&(_, best)| best).collect();
-        assert_eq!(
-            best,
-            [None, Some(7), Some(7), Some(3), Some(3), Some(3), None]
-        );
-        assert_eq!(timeline[1].0, 20);
-    }
 }

@@ -92,13 +92,100 @@ impl fmt::Display for ClientKind {
     }
 }
 
-/// One cell of the matrix with one seed: everything that makes two runs comparable.
+/// Who else reserves at each service.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Scenario {
+pub enum Crowding {
+    /// This many members per service, spread over `1..=Settings::crowd_window`.
+    Competitors(usize),
+    /// [`SATURATED_CROWD`] members per service, all in the clients' window `1..=Settings::window`:
+    /// slots 1..window are taken at both nearly all the time, so the achievable pair lies
+    /// outside the window.
+    Saturated,
+}
+
+impl Crowding {
+    /// Members per service.
+    #[must_use]
+    pub const fn members(self) -> usize {
+        match self {
+            Crowding::Competitors(n) => n,
+            Crowding::Saturated => SATURATED_CROWD,
+        }
+    }
+}
+
+impl fmt::Display for Crowding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Crowding::Competitors(n) => write!(f, "{n}"),
+            Crowding::Saturated => f.write_str("saturated"),
+        }
+    }
+}
+
+/// Crowd members per service in the saturated cell: 2 holds each is twice the 20 slots of the
+/// window, so a slot a member releases is taken again within a think time.
+pub const SATURATED_CROWD: usize = 20;
+
+/// The saturated crowd's think time, ms: short enough that a released slot of the window is
+/// retaken well within the 2 s an opening needs (with 1-5 s, slots of 1..20 were still
+/// achievable in a trial).
+pub const SATURATED_THINK_MS: (u64, u64) = (100, 500);
+
+/// One cell of the matrix: faults and crowd, the same for every seed and client.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cell {
     /// Faults at both services.
     pub fault: FaultPreset,
-    /// Competing users per service (the emulator's crowd).
-    pub competitors: usize,
+    /// The crowd at each service.
+    pub crowd: Crowding,
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.fault, self.crowd)
+    }
+}
+
+/// How the client is started.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Start {
+    /// Start is the first thing: nothing is known (a reload, the terminal client).
+    Cold,
+    /// The client reads both services' holds and free lists first and Start comes
+    /// [`Settings::warm_lead`] later, as a user clicks with the tables on screen. Times are
+    /// measured from Start.
+    Warm,
+}
+
+impl Start {
+    /// Both, cold first.
+    pub const ALL: [Start; 2] = [Start::Cold, Start::Warm];
+
+    /// Short label for tables and logs.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Start::Cold => "cold",
+            Start::Warm => "warm",
+        }
+    }
+}
+
+impl fmt::Display for Start {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One cell of the matrix with one seed and one way to start: everything that makes two runs
+/// comparable.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scenario {
+    /// Faults and crowd.
+    pub cell: Cell,
+    /// Cold or warm.
+    pub start: Start,
     /// Seed of the emulator's fault dice and crowd, and of the client's jitter.
     pub seed: u64,
 }
@@ -118,8 +205,14 @@ pub struct Settings {
     pub recheck: Duration,
     /// The emulator's slack for timer jitter before a request counts as a violation.
     pub tolerance: Duration,
-    /// The crowd reserves random free slots in `1..=crowd_window`.
+    /// The crowd reserves random free slots in `1..=crowd_window` (saturated cell: `1..=window`).
     pub crowd_window: u16,
+    /// Warm starts: how long after the first reads Start comes.
+    pub warm_lead: Duration,
+    /// With a crowd, the client starts this long after the emulator, so that it meets the
+    /// crowd's steady state (members start empty and need a few think times and paced moves
+    /// to hold 2 slots each), not an empty early range.
+    pub crowd_warmup: Duration,
 }
 
 impl Default for Settings {
@@ -132,15 +225,18 @@ impl Default for Settings {
             recheck: Duration::from_secs(5),
             tolerance: Duration::from_millis(50),
             crowd_window: CROWD_WINDOW,
+            warm_lead: Duration::from_millis(2_500),
+            crowd_warmup: Duration::from_secs(10),
         }
     }
 }
 
 impl Settings {
-    /// The lower bound on time-to-first-pair: 3 paced requests per service (read holds, read
-    /// free slots, reserve) are 2 gaps of `delay`.
+    /// How long a slot must stay free at both services to count as achievable, or as an
+    /// opening: 2 x delay, time to see it in a free list and land a reserve a paced request
+    /// later.
     #[must_use]
-    pub fn bound(&self) -> Duration {
+    pub fn min_free(&self) -> Duration {
         self.delay * 2
     }
 }
@@ -150,15 +246,22 @@ impl Settings {
 /// the clients' first 20 come and go instead of never existing.
 pub const CROWD_WINDOW: u16 = 100;
 
-/// The crowd of `competitors` members at one service: they hold early slots for 5-20 s each
-/// (at most 2 at a time) and think 1-5 s between reservations, as classmates did in the labs.
+/// The crowd at one service: members hold early slots for 5-20 s each (at most 2 at a time)
+/// and think 1-5 s between reservations, as classmates did in the labs (the saturated crowd
+/// thinks [`SATURATED_THINK_MS`]).
 #[must_use]
-pub fn crowd(competitors: usize, settings: &Settings) -> Crowd {
+pub fn crowd(crowding: Crowding, settings: &Settings) -> Crowd {
     Crowd {
-        size: competitors,
+        size: crowding.members(),
         hold_ms: (5_000, 20_000),
-        think_ms: (1_000, 5_000),
-        window: settings.crowd_window,
+        think_ms: match crowding {
+            Crowding::Competitors(_) => (1_000, 5_000),
+            Crowding::Saturated => SATURATED_THINK_MS,
+        },
+        window: match crowding {
+            Crowding::Competitors(_) => settings.crowd_window,
+            Crowding::Saturated => settings.window,
+        },
     }
 }
 
@@ -171,8 +274,8 @@ pub fn emulator_config(
     client_token: &str,
     admin_token: &str,
 ) -> Config {
-    let crowd = crowd(scenario.competitors, settings);
-    let faults = scenario.fault.faults();
+    let crowd = crowd(scenario.cell.crowd, settings);
+    let faults = scenario.cell.fault.faults();
     Config {
         users: vec![User::new(CLIENT_USER, client_token)],
         admin_token: admin_token.to_owned(),

@@ -22,6 +22,12 @@ pub struct Trace {
     pub requests: [u32; 2],
     /// The client's own log lines (events of the core, steps of the baseline), timestamped.
     pub log: Vec<(Duration, String)>,
+    /// When Start came (zero for a cold start; after the first reads for a warm one).
+    pub clicked_at: Duration,
+    /// When each request left, in order, both services.
+    pub sent_at: Vec<Duration>,
+    /// How long each reply took, from its request leaving to the reply (or failure) back.
+    pub round_trips: Vec<Duration>,
     /// When the client was told to stop.
     pub stopped_at: Duration,
     /// When it had finished what it was doing (or was abandoned).
@@ -59,7 +65,24 @@ impl Trace {
             self.min_send_gap = Some(self.min_send_gap.map_or(gap, |min| min.min(gap)));
         }
         *last = Some(at);
+        self.sent_at.push(at);
         self.max_dispatch_lag = self.max_dispatch_lag.max(lag);
+    }
+
+    /// Records that a reply came back `round_trip` after its request left.
+    pub fn replied(&mut self, round_trip: Duration) {
+        self.round_trips.push(round_trip);
+    }
+
+    /// Requests that left from Start until `since_start` after it (a warm start's reads before
+    /// Start are not counted).
+    #[must_use]
+    pub fn requests_until(&self, since_start: Duration) -> usize {
+        let until = self.clicked_at + since_start;
+        self.sent_at
+            .iter()
+            .filter(|&&at| at >= self.clicked_at && at <= until)
+            .count()
     }
 
     /// Adds a line to the client's log.
