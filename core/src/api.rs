@@ -346,6 +346,60 @@ struct IdObject {
 /// Never panics, whatever the body; error messages are short, one line and free of secrets
 /// (see [`ApiError`]).
 pub fn classify(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
+    classify_lenient(op, outcome).0
+}
+
+/// As [`classify`], but a list with a few entries that are not slot ids keeps its good
+/// entries: those skipped are returned beside, as safe text, to be reported. A body that is
+/// not a JSON array of objects is still an error.
+pub fn classify_lenient(op: Op, outcome: &Outcome) -> (Result<Reply, ApiError>, Vec<String>) {
+    if let (Op::Available | Op::Holds, Outcome::Http { status, body, .. }) = (op, outcome)
+        && (200..300).contains(status)
+    {
+        return match decode_list(body) {
+            Ok((slots, skipped)) => (Ok(Reply::Slots(slots)), skipped),
+            Err(error) => (Err(error), Vec::new()),
+        };
+    }
+    (classify_strict(op, outcome), Vec::new())
+}
+
+/// The `Retry-After` of a 503 (RFC 9110 lets a 503 carry one), as delay-seconds.
+#[must_use]
+pub fn unavailable_retry_after(outcome: &Outcome) -> Option<Millis> {
+    match outcome {
+        Outcome::Http {
+            status: 503,
+            retry_after: Some(raw),
+            ..
+        } => parse_retry_after(raw),
+        _ => None,
+    }
+}
+
+/// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
+fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
+    if !items.iter().all(serde_json::Value::is_object) {
+        return Err(ApiError::Decode(safe_text(&format!(
+            "unexpected JSON: a list of objects with an id was expected: {body}"
+        ))));
+    }
+    let mut slots = Vec::with_capacity(items.len());
+    let mut skipped = Vec::new();
+    for item in items {
+        match serde_json::from_value::<IdObject>(item.clone()) {
+            Ok(object) => slots.push(object.id),
+            Err(_) => skipped.push(safe_text(&item.to_string())),
+        }
+    }
+    slots.sort_unstable();
+    slots.dedup();
+    Ok((slots, skipped))
+}
+
+fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
     let (status, reason, retry_after, body) = match outcome {
         Outcome::Http {
             status,

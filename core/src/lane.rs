@@ -7,11 +7,17 @@ use crate::api::{ApiError, Op, RequestId, Service, Slot};
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
-/// Added to `delay` between two sends to one service. The machine spaces the moments it hands
-/// requests out; a shell puts them on the wire a few milliseconds later by varying amounts
-/// (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps between
-/// arrivals. Small beside the delay, large beside that jitter.
+/// Added to `delay` between two sends to one service, at least. The machine spaces the moments
+/// it hands requests out; a shell puts them on the wire a few milliseconds later by varying
+/// amounts (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps
+/// between arrivals. Small beside the delay, large beside that jitter. When round trips vary
+/// more, the margin grows with them (see [`Lane::margin`]).
 pub const SEND_MARGIN: Millis = Millis(25);
+
+/// Round trips remembered per service to size the margin: a few seconds' worth at 1 s pacing.
+const RTT_SAMPLES: usize = 16;
+/// The margin never exceeds `delay / 4`: past that, a slow path costs more than it protects.
+const MAX_MARGIN_DIVISOR: u64 = 4;
 
 /// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
 const PENALTY_STEP_DIVISOR: u64 = 4;
@@ -81,14 +87,25 @@ pub(crate) struct Lane {
     pub(crate) free_sent_at: Option<Millis>,
     /// Our holds (ascending) as last known.
     pub(crate) holds: Vec<Slot>,
-    /// False when a write's outcome is unknown or a refusal suggests our view is stale.
+    /// True once a holds read confirmed `holds` and nothing ambiguous happened since.
     pub(crate) holds_known: bool,
+    /// Not confirmed, but nothing suggests we hold more than our own replies said (a cold
+    /// start): the planner may choose and reserve, never release, and reads the holds soon.
+    pub(crate) holds_assumed: bool,
+    /// The shell said this account may hold something here (e.g. remembered across a reload):
+    /// the next start reads the holds before anything else.
+    pub(crate) may_hold: bool,
     pub(crate) holds_at: Option<Millis>,
     /// A write ended ambiguously and its request may still reach the server late: the planner
     /// reads the holds again at this time.
     pub(crate) holds_due: Option<Millis>,
     /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
     pub(crate) uncertain: BTreeSet<Slot>,
+    /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
+    /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
+    pub(crate) maybe_applied: BTreeSet<Slot>,
+    /// Recent round trips (newest last), to size the send margin.
+    pub(crate) rtts: VecDeque<Millis>,
     /// Set by a 401: nothing more is sent.
     pub(crate) stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
@@ -109,9 +126,13 @@ impl Lane {
             free_sent_at: None,
             holds: Vec::new(),
             holds_known: false,
+            holds_assumed: false,
+            may_hold: false,
             holds_at: None,
             holds_due: None,
             uncertain: BTreeSet::new(),
+            maybe_applied: BTreeSet::new(),
+            rtts: VecDeque::new(),
             stopped: None,
             cooldown: Millis::ZERO,
             penalty: Millis::ZERO,
@@ -122,8 +143,57 @@ impl Lane {
     /// 429s taught.
     pub(crate) fn gap(&self, delay: Millis) -> Millis {
         delay
-            .saturating_add(SEND_MARGIN)
+            .saturating_add(self.margin(delay))
             .saturating_add(self.penalty)
+    }
+
+    /// Added to `delay` so that arrivals, not just sends, stay `delay` apart: two arrivals can
+    /// come closer than their sends by the difference of their one-way times, about half the
+    /// spread of the recent round trips. At least [`SEND_MARGIN`], at most `delay / 4`.
+    pub(crate) fn margin(&self, delay: Millis) -> Millis {
+        let fastest = self.rtts.iter().min().copied().unwrap_or(Millis::ZERO);
+        let slowest = self.rtts.iter().max().copied().unwrap_or(Millis::ZERO);
+        let half_spread = Millis(slowest.saturating_sub(fastest).0 / 2);
+        let cap = Millis(delay.0 / MAX_MARGIN_DIVISOR).max(SEND_MARGIN);
+        half_spread.max(SEND_MARGIN).min(cap)
+    }
+
+    /// A reply arrived `rtt` after its request was sent.
+    pub(crate) fn on_round_trip(&mut self, rtt: Millis) {
+        if self.rtts.len() == RTT_SAMPLES {
+            self.rtts.pop_front();
+        }
+        self.rtts.push_back(rtt);
+    }
+
+    /// Whether the planner may choose and reserve here: the holds are confirmed, or assumed
+    /// on a cold start, and no lost request is due for a check.
+    pub(crate) fn may_act(&self) -> bool {
+        self.holds_known || self.holds_assumed
+    }
+
+    /// Our view is stale: read the holds before choosing, reserving or releasing here.
+    pub(crate) fn forget_holds(&mut self) {
+        self.holds_known = false;
+        self.holds_assumed = false;
+    }
+
+    /// Whether nothing about our holds here is in doubt: confirmed, no write that may still
+    /// land, none that may have been applied behind a 5xx.
+    pub(crate) fn settled(&self) -> bool {
+        self.holds_known && self.holds_due.is_none() && self.maybe_applied.is_empty()
+    }
+
+    /// Every slot we may hold here: known holds, writes in doubt, reserves queued or in flight.
+    pub(crate) fn possible_holds(&self) -> BTreeSet<Slot> {
+        let mut slots: BTreeSet<Slot> = self.holds.iter().copied().collect();
+        slots.extend(self.uncertain.iter().copied());
+        slots.extend(self.maybe_applied.iter().copied());
+        slots.extend(self.pending_writes().filter_map(|op| match op {
+            Op::Reserve(slot) => Some(slot),
+            _ => None,
+        }));
+        slots
     }
 
     /// A 429: space requests a quarter of `delay` more, up to 4 × `delay` more.

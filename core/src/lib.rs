@@ -32,6 +32,7 @@ pub mod time;
 
 pub use api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
+    classify_lenient, unavailable_retry_after,
 };
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;

@@ -3,12 +3,21 @@
 //! It is level-triggered: every decision is recomputed from the current knowledge (holds, free
 //! lists, the target) rather than from a script of steps, so a reload, a lost reply or a manual
 //! action in between cannot leave it in a stale step. The rules, in priority order, per service:
-//! 1. holds unknown, or due for a re-read after an ambiguous write → read them;
+//! 1. holds in doubt (a refusal or a write in doubt made our view stale, the session may hold
+//!    something unseen, a lost write is due for a check) → read them;
 //! 2. a hold outside the keep set (the matched pair `p`, and the target while one is being made)
-//!    → release it, the worst first — only once the other service's holds are known, so a hold
+//!    → release it, the worst first — only once both services' holds are confirmed, so a hold
 //!    that might be half of a pair is never released on a guess;
-//! 3. a target not held here → reserve it;
-//! 4. a scan is due and this service's free list predates it → read the free list.
+//! 3. a target not held here → reserve it, while fewer than 2 slots may be held here counting
+//!    every write in doubt;
+//! 4. holds never confirmed (a cold start acts on "nothing held") → read them, but only after
+//!    the first free list and reserve: a cold pair costs 2 requests per service;
+//! 5. a scan is due and this service's free list predates it → read the free list.
+//!
+//! Scans look at the whole range the services list: the earliest slot free (or ours) at both
+//! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
+//! soon as one ends while a better pair is possible, so the free lists are read at every paced
+//! slot.
 //!
 //! The keep set always contains `p` until a better pair is fully held, which is what makes an
 //! upgrade make-before-break.
@@ -77,12 +86,12 @@ impl Planner {
         }
     }
 
-    /// Starts (or restarts) pairing: read holds, then scan.
-    pub(crate) fn start(&mut self, now: Millis) {
+    /// Starts (or restarts) pairing with a scan that free lists read since `scan_from` satisfy.
+    pub(crate) fn start(&mut self, scan_from: Millis) {
         self.mode = Mode::Running;
         self.target = None;
         self.tries = [0; 2];
-        self.scan = Some(now);
+        self.scan = Some(scan_from);
         self.next_scan = None;
         self.reported_no_common = false;
     }
@@ -153,13 +162,17 @@ impl Planner {
         if lane.stopped.is_some() {
             return None;
         }
-        if !lane.holds_known || lane.holds_due.is_some_and(|due| due <= now) {
+        let running = self.mode == Mode::Running;
+        let due = lane.holds_due.is_some_and(|due| due <= now);
+        // Rule 1 (cleanup only ends on confirmed holds, so it reads them whatever the start).
+        if due || !lane.may_act() || (!running && !lane.holds_known) {
             return Some(Op::Holds);
         }
         let other = &lanes[service.other().index()];
         let other_known = other.holds_known || other.stopped.is_some();
         let release_all = self.mode == Mode::Cleanup { release_all: true };
-        if other_known || release_all {
+        // Rule 2.
+        if lane.holds_known && (other_known || release_all) {
             let worst = lane
                 .holds
                 .iter()
@@ -169,20 +182,41 @@ impl Planner {
                 return Some(Op::Cancel(worst));
             }
         }
-        if self.mode != Mode::Running {
+        // A 5xx'd write the planner will not send again (rule 2 would have): settle it.
+        if lane
+            .maybe_applied
+            .iter()
+            .any(|&slot| Some(slot) != self.target)
+        {
+            return Some(Op::Holds);
+        }
+        if !running {
             return None;
         }
+        // Rule 3.
         if let Some(target) = self.target {
             let tries = self.tries[service.index()];
-            if !lane.holds(target) && tries < config.retries.max(1) && lane.holds.len() < 2 {
-                return Some(Op::Reserve(target));
+            if !lane.holds(target) && tries < config.retries.max(1) {
+                let mut others = lane.possible_holds();
+                others.remove(&target);
+                if others.len() < 2 {
+                    return Some(Op::Reserve(target));
+                }
+                // Two may be held: find out which, unless a lost write may still land (rule 1
+                // reads once it cannot) or rule 2 is waiting for the other service.
+                if !lane.maybe_applied.is_empty() {
+                    return Some(Op::Holds);
+                }
             }
-            return None;
+            return (!lane.holds_known).then_some(Op::Holds);
         }
-        match self.scan {
-            Some(started) if !fresh(lane, started) => Some(Op::Available),
-            _ => None,
+        let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
+        // Rule 4: a cold start reads the free lists first, and the holds right after.
+        if !lane.holds_known && !(scanning && pair(lanes).is_none()) {
+            return Some(Op::Holds);
         }
+        // Rule 5.
+        scanning.then_some(Op::Available)
     }
 
     /// Attempt number for a planner reserve at `service` (retries after ambiguity count).
@@ -259,10 +293,9 @@ impl Planner {
         match self.mode {
             Mode::Running => self.update_running(now, p, lanes, config, events),
             Mode::Cleanup { .. } => {
-                let settled = lanes.iter().all(|lane| {
-                    lane.stopped.is_some()
-                        || (lane.is_idle() && lane.holds_known && lane.holds_due.is_none())
-                });
+                let settled = lanes
+                    .iter()
+                    .all(|lane| lane.stopped.is_some() || (lane.is_idle() && lane.settled()));
                 if settled && self.all_kept(lanes) {
                     self.mode = Mode::Off;
                     events.push(EventKind::Auto(AutoState::Off));
@@ -287,10 +320,10 @@ impl Planner {
                 self.target = None;
                 self.tries = [0; 2];
             } else if self.tries.iter().any(|&tries| tries >= retries) {
-                // A service keeps failing: release the partial hold (rule 2) and retry later.
+                // A service keeps failing: release the partial hold (rule 2), choose again.
                 self.target = None;
                 self.tries = [0; 2];
-                self.next_scan = Some(now.saturating_add(config.recheck));
+                self.next_scan = Some(now.saturating_add(rescan_after(config)));
             }
         }
         if self.target.is_some() {
@@ -305,23 +338,28 @@ impl Planner {
             Some(started) => {
                 let ready = lanes
                     .iter()
-                    .all(|lane| lane.holds_known && fresh(lane, started));
+                    .all(|lane| lane.may_act() && fresh(lane, started));
                 if ready {
                     self.scan = None;
-                    let next = started
-                        .saturating_add(config.recheck)
-                        .max(now.saturating_add(config.delay));
+                    let next = if config.polite {
+                        started
+                            .saturating_add(config.recheck)
+                            .max(now.saturating_add(config.delay))
+                    } else {
+                        now
+                    };
                     self.next_scan = Some(next);
-                    self.choose(p, lanes, config, events);
+                    self.choose(p, lanes, events);
                 }
             }
         }
-        // Done only once no lost write can still land (`holds_due`), as nothing is read after.
+        // Done only on confirmed holds and once no write in doubt can still change them, as
+        // nothing is read after.
         let done = p.is_some_and(|p| p.get() == 1)
             && self.target.is_none()
             && lanes
                 .iter()
-                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.holds_due.is_none());
+                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.settled());
         if done {
             self.mode = Mode::Done;
             self.scan = None;
@@ -330,20 +368,18 @@ impl Planner {
         }
     }
 
-    /// Picks the target from fresh lists: the smallest slot in the window, better than `p`,
-    /// free or held at both services.
-    fn choose(
-        &mut self,
-        p: Option<Slot>,
-        lanes: &[Lane; 2],
-        config: &Config,
-        events: &mut Vec<EventKind>,
-    ) {
-        let window = config.window.clamp(1, MAX_WINDOW);
-        let limit = p.map_or(window, |p| p.get().saturating_sub(1).min(window));
-        let candidate = (1..=limit).filter_map(Slot::new).find(|&slot| {
-            !self.skip.contains(&slot) && lanes.iter().all(|lane| eligible(lane, slot))
-        });
+    /// Picks the target from fresh lists: the smallest slot of the whole range, better than
+    /// `p`, free or held at both services.
+    fn choose(&mut self, p: Option<Slot>, lanes: &[Lane; 2], events: &mut Vec<EventKind>) {
+        let [hotel, band] = lanes;
+        let mut seen: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
+        seen.sort_unstable();
+        let candidate = seen
+            .into_iter()
+            .take_while(|&slot| p.is_none_or(|p| slot < p))
+            .find(|slot| {
+                !self.skip.contains(slot) && eligible(hotel, *slot) && eligible(band, *slot)
+            });
         match candidate {
             Some(slot) => {
                 self.target = Some(slot);
@@ -359,8 +395,14 @@ impl Planner {
     }
 }
 
-/// The largest window: the assignment's lists show at most 200 slots.
-pub(crate) const MAX_WINDOW: u16 = 200;
+/// How soon a new scan may start after one ends or a target is dropped.
+fn rescan_after(config: &Config) -> Millis {
+    if config.polite {
+        config.recheck
+    } else {
+        Millis::ZERO
+    }
+}
 
 /// The matched pair: the smallest slot held at both services and not being released at either.
 pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
@@ -390,17 +432,22 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         outcomes.push(one);
     }
     outcomes.push(all);
-    if !lane.holds_known || lane.holds_due.is_some() {
-        // Unknown holds (e.g. a 401 came before the re-read), or a lost request that may still
-        // land: any slot written ambiguously there may be held, each alone too, so that a slot
-        // that would be the pair counts as possibly held.
-        for &slot in &lane.uncertain {
+    // Every slot in doubt there (a write that may still land, or that a 5xx may hide) may be
+    // held, each alone and all together, so that a slot that would be the pair counts as held.
+    let doubts: Vec<Slot> = lane
+        .uncertain
+        .iter()
+        .chain(&lane.maybe_applied)
+        .copied()
+        .collect();
+    if !doubts.is_empty() {
+        for &slot in &doubts {
             let mut one = lane.holds.clone();
             apply(&mut one, Op::Reserve(slot));
             outcomes.push(one);
         }
         let mut maybe = lane.holds.clone();
-        for &slot in &lane.uncertain {
+        for &slot in &doubts {
             apply(&mut maybe, Op::Reserve(slot));
         }
         outcomes.push(maybe);
