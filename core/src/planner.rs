@@ -137,12 +137,16 @@ impl Planner {
     fn releasable(&self, service: Service, slot: Slot, lanes: &[Lane; 2]) -> bool {
         let lane = &lanes[service.index()];
         let other = &lanes[service.other().index()];
-        other_outcomes(other).iter().all(|other_holds| {
-            let keep = match service {
-                Service::Hotel => self.keep_with(&lane.holds, other_holds),
-                Service::Band => self.keep_with(other_holds, &lane.holds),
-            };
-            !keep.contains(&slot)
+        let others = other_outcomes(other);
+        let own = with_doubts(lane.holds.clone(), &doubts(lane));
+        own.iter().all(|own_holds| {
+            others.iter().all(|other_holds| {
+                let keep = match service {
+                    Service::Hotel => self.keep_with(own_holds, other_holds),
+                    Service::Band => self.keep_with(other_holds, own_holds),
+                };
+                !keep.contains(&slot)
+            })
         })
     }
 
@@ -409,11 +413,14 @@ pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
     let [hotel, band] = lanes;
     let releasing =
         |lane: &Lane, slot: Slot| lane.pending_writes().any(|op| op == Op::Cancel(slot));
-    hotel
-        .holds
-        .iter()
-        .copied()
-        .find(|&slot| band.holds(slot) && !releasing(hotel, slot) && !releasing(band, slot))
+    let in_doubt = |lane: &Lane, slot: Slot| lane.maybe_applied.contains(&slot);
+    hotel.holds.iter().copied().find(|&slot| {
+        band.holds(slot)
+            && !releasing(hotel, slot)
+            && !releasing(band, slot)
+            && !in_doubt(hotel, slot)
+            && !in_doubt(band, slot)
+    })
 }
 
 /// The holds `lane` may end up with: as known, after each pending write alone, after all.
@@ -432,30 +439,50 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         outcomes.push(one);
     }
     outcomes.push(all);
-    // Every slot in doubt there (a write that may still land, or that a 5xx may hide) may be
-    // held, each alone and all together, so that a slot that would be the pair counts as held.
-    let doubts: Vec<Slot> = lane
-        .uncertain
-        .iter()
-        .chain(&lane.maybe_applied)
-        .copied()
+    let mut outcomes: Vec<Vec<Slot>> = outcomes
+        .into_iter()
+        .flat_map(|holds| with_doubts(holds, &doubts(lane)))
         .collect();
-    if !doubts.is_empty() {
-        for &slot in &doubts {
-            let mut one = lane.holds.clone();
-            apply(&mut one, Op::Reserve(slot));
-            outcomes.push(one);
-        }
-        let mut maybe = lane.holds.clone();
-        for &slot in &doubts {
-            apply(&mut maybe, Op::Reserve(slot));
-        }
-        outcomes.push(maybe);
-    }
     for holds in &mut outcomes {
         holds.sort_unstable();
     }
     outcomes
+}
+
+/// Slots whose state at `lane` is in doubt: a write that may still land, or one a 5xx may hide.
+fn doubts(lane: &Lane) -> Vec<Slot> {
+    lane.uncertain
+        .iter()
+        .chain(&lane.maybe_applied)
+        .copied()
+        .collect()
+}
+
+/// `holds` as known, and with each slot in doubt flipped (a reserve that landed, a cancel that
+/// did), alone and all together: so a slot that would be the pair counts as held, and one
+/// that may be gone does not count as the pair.
+fn with_doubts(holds: Vec<Slot>, doubts: &[Slot]) -> Vec<Vec<Slot>> {
+    let flip = |holds: &mut Vec<Slot>, slot: Slot| {
+        if let Some(at) = holds.iter().position(|&held| held == slot) {
+            holds.remove(at);
+        } else {
+            holds.push(slot);
+            holds.sort_unstable();
+        }
+    };
+    let mut variants = vec![holds.clone()];
+    if doubts.is_empty() {
+        return variants;
+    }
+    let mut all = holds.clone();
+    for &slot in doubts {
+        let mut one = holds.clone();
+        flip(&mut one, slot);
+        flip(&mut all, slot);
+        variants.push(one);
+    }
+    variants.push(all);
+    variants
 }
 
 /// Whether `slot` can be part of a new pair at `lane`: held or free, and not a slot whose
@@ -463,6 +490,7 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
 fn eligible(lane: &Lane, slot: Slot) -> bool {
     (lane.holds(slot) || lane.is_free(slot))
         && !lane.uncertain.contains(&slot)
+        && !lane.maybe_applied.contains(&slot)
         && !lane.pending_writes().any(|op| op == Op::Cancel(slot))
 }
 
