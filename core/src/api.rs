@@ -379,6 +379,13 @@ pub fn unavailable_retry_after(outcome: &Outcome) -> Option<Millis> {
 
 /// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
 fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
+    // The usual case, a well-formed list, without building a tree of values first.
+    if let Ok(list) = serde_json::from_str::<Vec<IdObject>>(body) {
+        let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        return Ok((slots, Vec::new()));
+    }
     let items: Vec<serde_json::Value> =
         serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
     if !items.iter().all(serde_json::Value::is_object) {
