@@ -71,7 +71,7 @@ fn resume(seed: u64, before: Before, hint: bool) -> Vec<String> {
         unseen_holds: !hint,
         ..Invariants::default()
     };
-    world.run_until(Millis(45_000), |w| invariants.check(w));
+    world.run_until(Millis(20_000), |w| invariants.check(w));
     settle(&mut world, &invariants);
     expect_best_pair(&mut world);
     world.violations

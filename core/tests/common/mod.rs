@@ -92,18 +92,33 @@ impl Invariants {
 pub fn settle(world: &mut World, invariants: &Invariants) {
     world.sim.set_faults(Faults::default());
     world.sim.freeze_crowd();
-    let recheck = world.session.config().recheck;
-    let end = world
-        .now
-        .saturating_add(Millis(30_000))
-        .saturating_add(recheck);
+    // Long enough for blocked slots to expire (10 s) and a few rescans after.
+    let end = world.now.saturating_add(Millis(15_000));
     world.run_until(end, |w| invariants.check(w));
+    // Quiet, and no write in doubt that could still change the holds.
+    let calm = |world: &World| {
+        world.is_quiet()
+            && world
+                .session
+                .view()
+                .services
+                .iter()
+                .all(|service| service.holds_known || service.stopped.is_some())
+    };
     let give_up = world.now.saturating_add(Millis(120_000));
-    while !world.is_quiet() && world.now < give_up {
+    let mut calm_since = None;
+    while world.now < give_up {
+        // Calm for 3 s: a decision taken on the read that made it calm has been carried out.
+        match (calm(world), calm_since) {
+            (true, Some(since)) if world.now.saturating_sub(since) >= Millis(3000) => break,
+            (true, None) => calm_since = Some(world.now),
+            (true, Some(_)) => {}
+            (false, _) => calm_since = None,
+        }
         let next = world.now.saturating_add(Millis(1000));
         world.run_until(next, |w| invariants.check(w));
     }
-    if !world.is_quiet() {
+    if !calm(world) {
         world
             .violations
             .push(format!("{}: not quiet after settling", world.now));
