@@ -216,7 +216,8 @@ impl Planner {
         }
         let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
         // Rule 4: a cold start reads the free lists first, and the holds right after.
-        if !lane.holds_known && !(scanning && pair(lanes).is_none()) {
+        let cold_first_read = scanning && pair(lanes).is_none();
+        if !lane.holds_known && !cold_first_read {
             return Some(Op::Holds);
         }
         // Rule 5.
