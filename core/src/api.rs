@@ -661,6 +661,49 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_id_is_skipped_and_reported_not_the_whole_list() {
+        let list = http(
+            200,
+            "OK",
+            r#"[{"id":"n/a"},{"id":"12"},{"id":0},{"id":"550"}]"#,
+        );
+        let (reply, skipped) = classify_lenient(Op::Available, &list);
+        assert_eq!(reply, Ok(Reply::Slots(vec![slot(12), slot(550)])));
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(skipped[0].contains("n/a"), "{skipped:?}");
+        // A well-formed list skips nothing; a list that is not of objects is still an error.
+        assert_eq!(
+            classify_lenient(Op::Holds, &http(200, "OK", r#"[{"id":"3"}]"#)),
+            (Ok(Reply::Slots(vec![slot(3)])), Vec::new())
+        );
+        assert!(matches!(
+            classify_lenient(Op::Available, &http(200, "OK", r#"["3", "4"]"#)).0,
+            Err(ApiError::Decode(why)) if why.starts_with("unexpected JSON")
+        ));
+        assert!(matches!(
+            classify(Op::Available, &list),
+            Ok(Reply::Slots(slots)) if slots.len() == 2
+        ));
+    }
+
+    #[test]
+    fn a_503_may_carry_retry_after() {
+        let with = |status: u16, raw: Option<&str>| Outcome::Http {
+            status,
+            reason: String::new(),
+            retry_after: raw.map(str::to_owned),
+            body: String::new(),
+        };
+        assert_eq!(
+            unavailable_retry_after(&with(503, Some("2"))),
+            Some(Millis(2000))
+        );
+        assert_eq!(unavailable_retry_after(&with(503, None)), None);
+        assert_eq!(unavailable_retry_after(&with(500, Some("2"))), None);
+        assert_eq!(unavailable_retry_after(&Outcome::Timeout), None);
+    }
+
+    #[test]
     fn network_and_timeout() {
         assert_eq!(
             classify(Op::Holds, &Outcome::Timeout),

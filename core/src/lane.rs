@@ -270,3 +270,51 @@ impl Lane {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_margin_follows_half_the_spread_of_round_trips_within_bounds() {
+        let delay = Millis(1000);
+        let mut lane = Lane::new(Service::Hotel);
+        assert_eq!(lane.margin(delay), SEND_MARGIN, "no samples yet");
+        for rtt in [100, 104, 98] {
+            lane.on_round_trip(Millis(rtt));
+        }
+        assert_eq!(
+            lane.margin(delay),
+            SEND_MARGIN,
+            "a steady path keeps the floor"
+        );
+        lane.on_round_trip(Millis(300));
+        assert_eq!(lane.margin(delay), Millis(101), "(300 - 98) / 2");
+        lane.on_round_trip(Millis(5000));
+        assert_eq!(lane.margin(delay), Millis(250), "capped at delay / 4");
+        // The old samples age out.
+        for _ in 0..RTT_SAMPLES {
+            lane.on_round_trip(Millis(50));
+        }
+        assert_eq!(lane.margin(delay), SEND_MARGIN);
+        assert_eq!(lane.gap(delay), Millis(1025));
+    }
+
+    #[test]
+    fn possible_holds_count_every_write_in_doubt() {
+        let slot = |n| Slot::new(n).expect("non-zero");
+        let mut lane = Lane::new(Service::Band);
+        lane.holds = vec![slot(7)];
+        lane.uncertain.insert(slot(3));
+        lane.maybe_applied.insert(slot(5));
+        lane.queue.push_back(Job::new(
+            Op::Reserve(slot(9)),
+            Origin::Manual,
+            1,
+            Millis::ZERO,
+        ));
+        let possible: Vec<Slot> = lane.possible_holds().into_iter().collect();
+        assert_eq!(possible, [slot(3), slot(5), slot(7), slot(9)]);
+        assert!(!lane.settled());
+    }
+}

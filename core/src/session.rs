@@ -266,18 +266,27 @@ pub fn describe(op: Op) -> String {
 /// - Time never goes backwards: a `now` earlier than one already seen is treated as that one.
 ///
 /// # Guarantees
-/// - At most one request in flight per service, and at least `config.delay` between two sends
-///   to one service, retries and manual actions included (they share one queue per service).
-/// - Reads, and writes the server did not process (404, 429), are retried with exponential
-///   backoff and full jitter, honouring `Retry-After`, up to `config.retries` attempts and
-///   within a minute of the first. Each 429 also widens that service's spacing a little
-///   (given back slowly), so a server stricter than `delay` is met without a storm of 429s.
-/// - A write whose outcome is ambiguous (5xx, timeout, network error, unreadable 200) is never
-///   sent again blindly: the holds are re-read first, and the write is repeated only if it did
-///   not take effect.
+/// - At most one request in flight per service, and at least `config.delay` plus a margin
+///   sized from the spread of recent round trips between two sends to one service, retries and
+///   manual actions included (they share one queue per service).
+/// - Reads, and writes the server did not process (404, 429), are retried, honouring
+///   `Retry-After` (on 429 and 503), up to `config.retries` attempts and within a minute of
+///   the first: the planner's at the next paced slot (fresh lists are what it needs), manual
+///   ones with exponential backoff and full jitter. Each 429 also widens that service's
+///   spacing a little (given back slowly), so a server stricter than `delay` is met without a
+///   storm of 429s.
+/// - A planner write answered with a 5xx is sent again at the next paced slot (after any
+///   `Retry-After`) while the planner still wants it: the server answered, so nothing lands
+///   later. Until a 200 or a holds read settles it, its slot counts as possibly held.
+/// - A write whose outcome is ambiguous (timeout, network error, unreadable 200, or a 5xx on a
+///   manual write) is never sent again blindly: the holds are re-read first, and the write is
+///   repeated only if it did not take effect.
 /// - A request the shell gave up on may still reach the server later: for a while (one more
 ///   timeout) its slot is not chosen for a new pair, a hold that might pair with it is kept,
 ///   and the holds are read again afterwards before the planner calls anything done.
+/// - The planner never has more than 2 slots held or possibly held per service (writes in
+///   doubt and in flight count), releases only on both services' confirmed holds, and keeps
+///   the matched pair until a better one is held at both (make-before-break).
 /// - Manual actions while the planner is off are plain operations. While it runs, the planner
 ///   owns the holds: a hold outside its plan (e.g. a manual reserve) is released.
 #[derive(Debug)]
