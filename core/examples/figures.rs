@@ -31,7 +31,7 @@ fn run(sim: SimConfig, seed: u64, warm: bool) -> Option<u64> {
     let click = if warm {
         world.session.refresh(world.now);
         world.drain();
-        let click = Millis(2_100);
+        let click = Millis(3_000);
         world.run_until(click, |_| {});
         click
     } else {

@@ -10,14 +10,9 @@ use crate::time::Millis;
 /// Added to `delay` between two sends to one service, at least. The machine spaces the moments
 /// it hands requests out; a shell puts them on the wire a few milliseconds later by varying
 /// amounts (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps
-/// between arrivals. Small beside the delay, large beside that jitter. When round trips vary
-/// more, the margin grows with them (see [`Lane::margin`]).
+/// between arrivals. Small beside the delay, large beside that jitter. The last round trip is
+/// added too (see [`Lane::margin`]).
 pub const SEND_MARGIN: Millis = Millis(25);
-
-/// Round trips remembered per service to size the margin: a few seconds' worth at 1 s pacing.
-const RTT_SAMPLES: usize = 16;
-/// The margin never exceeds `delay / 4`: past that, a slow path costs more than it protects.
-const MAX_MARGIN_DIVISOR: u64 = 4;
 
 /// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
 const PENALTY_STEP_DIVISOR: u64 = 4;
@@ -104,8 +99,8 @@ pub(crate) struct Lane {
     /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
     /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
     pub(crate) maybe_applied: BTreeSet<Slot>,
-    /// Recent round trips (newest last), to size the send margin.
-    pub(crate) rtts: VecDeque<Millis>,
+    /// The round trip of the last request, if it was answered: it sizes the send margin.
+    pub(crate) last_rtt: Millis,
     /// Set by a 401: nothing more is sent.
     pub(crate) stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
@@ -132,7 +127,7 @@ impl Lane {
             holds_due: None,
             uncertain: BTreeSet::new(),
             maybe_applied: BTreeSet::new(),
-            rtts: VecDeque::new(),
+            last_rtt: Millis::ZERO,
             stopped: None,
             cooldown: Millis::ZERO,
             penalty: Millis::ZERO,
@@ -143,27 +138,30 @@ impl Lane {
     /// 429s taught.
     pub(crate) fn gap(&self, delay: Millis) -> Millis {
         delay
-            .saturating_add(self.margin(delay))
+            .saturating_add(self.margin())
             .saturating_add(self.penalty)
     }
 
-    /// Added to `delay` so that arrivals, not just sends, stay `delay` apart: two arrivals can
-    /// come closer than their sends by the difference of their one-way times, about half the
-    /// spread of the recent round trips. At least [`SEND_MARGIN`], at most `delay / 4`.
-    pub(crate) fn margin(&self, delay: Millis) -> Millis {
-        let fastest = self.rtts.iter().min().copied().unwrap_or(Millis::ZERO);
-        let slowest = self.rtts.iter().max().copied().unwrap_or(Millis::ZERO);
-        let half_spread = Millis(slowest.saturating_sub(fastest).0 / 2);
-        let cap = Millis(delay.0 / MAX_MARGIN_DIVISOR).max(SEND_MARGIN);
-        half_spread.max(SEND_MARGIN).min(cap)
+    /// Added to `delay` after the last send so that arrivals, not just sends, stay `delay`
+    /// apart, whatever the one-way times: the last request reached the service before its
+    /// reply came back, and the next one cannot arrive before it is sent, so sending `delay`
+    /// after that reply is exact. That is the last round trip, plus [`SEND_MARGIN`] for the
+    /// shell's jitter. (An estimate from the spread of round trips left 4 % of arrival gaps in
+    /// the simulation below the delay; on a local or nearby server the round trip is a few
+    /// milliseconds, so exactness costs little.) A request that was never answered teaches
+    /// nothing: it was most likely lost on the way.
+    pub(crate) fn margin(&self) -> Millis {
+        SEND_MARGIN.saturating_add(self.last_rtt)
     }
 
     /// A reply arrived `rtt` after its request was sent.
     pub(crate) fn on_round_trip(&mut self, rtt: Millis) {
-        if self.rtts.len() == RTT_SAMPLES {
-            self.rtts.pop_front();
-        }
-        self.rtts.push_back(rtt);
+        self.last_rtt = rtt;
+    }
+
+    /// A request ended without a reply.
+    pub(crate) fn on_no_reply(&mut self) {
+        self.last_rtt = Millis::ZERO;
     }
 
     /// Whether the planner may choose and reserve here: the holds are confirmed, or assumed
@@ -276,28 +274,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_margin_follows_half_the_spread_of_round_trips_within_bounds() {
+    fn the_margin_is_the_last_round_trip_plus_the_send_margin() {
         let delay = Millis(1000);
         let mut lane = Lane::new(Service::Hotel);
-        assert_eq!(lane.margin(delay), SEND_MARGIN, "no samples yet");
-        for rtt in [100, 104, 98] {
-            lane.on_round_trip(Millis(rtt));
-        }
-        assert_eq!(
-            lane.margin(delay),
-            SEND_MARGIN,
-            "a steady path keeps the floor"
-        );
-        lane.on_round_trip(Millis(300));
-        assert_eq!(lane.margin(delay), Millis(101), "(300 - 98) / 2");
-        lane.on_round_trip(Millis(5000));
-        assert_eq!(lane.margin(delay), Millis(250), "capped at delay / 4");
-        // The old samples age out.
-        for _ in 0..RTT_SAMPLES {
-            lane.on_round_trip(Millis(50));
-        }
-        assert_eq!(lane.margin(delay), SEND_MARGIN);
-        assert_eq!(lane.gap(delay), Millis(1025));
+        assert_eq!(lane.gap(delay), Millis(1025), "nothing answered yet");
+        lane.on_round_trip(Millis(130));
+        assert_eq!(lane.margin(), Millis(155));
+        assert_eq!(lane.gap(delay), Millis(1155));
+        lane.on_no_reply();
+        assert_eq!(lane.margin(), SEND_MARGIN);
+        lane.on_round_trip(Millis(u64::MAX));
+        assert_eq!(lane.gap(delay), Millis(u64::MAX), "saturates");
     }
 
     #[test]

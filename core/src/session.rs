@@ -640,8 +640,9 @@ impl Session {
         let InFlight { job, sent_at, .. } = flight;
         let (result, skipped) = classify_lenient(job.op, outcome);
         let lane = &mut self.lanes[service.index()];
-        if matches!(outcome, Outcome::Http { .. }) {
-            lane.on_round_trip(self.now.saturating_sub(sent_at));
+        match outcome {
+            Outcome::Http { .. } => lane.on_round_trip(self.now.saturating_sub(sent_at)),
+            Outcome::Network(_) | Outcome::Timeout => lane.on_no_reply(),
         }
         match &result {
             Err(ApiError::RateLimited { .. }) => lane.on_rate_limited(self.config.delay),

@@ -254,6 +254,8 @@ pub struct Sim {
     queue: BTreeMap<(Millis, u64), Pending>,
     seq: u64,
     applied: Vec<Applied>,
+    /// When each of our requests reached each service, in order.
+    arrivals: [Vec<Millis>; 2],
 }
 
 impl Sim {
@@ -267,6 +269,7 @@ impl Sim {
             queue: BTreeMap::new(),
             seq: 0,
             applied: Vec::new(),
+            arrivals: [Vec::new(), Vec::new()],
             config,
         };
         for service in Service::ALL {
@@ -393,6 +396,12 @@ impl Sim {
             .collect()
     }
 
+    /// When our requests reached `service`, in order (lost requests never do).
+    #[must_use]
+    pub fn arrivals(&self, service: Service) -> &[Millis] {
+        &self.arrivals[service.index()]
+    }
+
     /// Whether a write of ours is still on its way to a service.
     #[must_use]
     pub fn has_writes_on_the_way(&self) -> bool {
@@ -511,6 +520,7 @@ impl Sim {
                     deadline,
                     fate,
                 } => {
+                    self.arrivals[service.index()].push(self.now);
                     let outcome = self.process(service, op, fate);
                     let replied = self.now.saturating_add(reply_latency);
                     if replied <= deadline {

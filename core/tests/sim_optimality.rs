@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{Invariants, SEEDS, core_config, expect_best_pair, lenient, seeds, settle, sweep};
+use common::{
+    Invariants, SEEDS, check_arrivals, core_config, expect_best_pair, lenient, seeds, settle, sweep,
+};
 use hotelband_core::sim::{SimConfig, US, World};
 use hotelband_core::{Millis, Service, Slot};
 
@@ -51,6 +53,7 @@ fn run(seed: u64) -> Vec<String> {
             }
         }
     });
+    check_arrivals(&mut world);
     settle(&mut world, &invariants);
     expect_best_pair(&mut world);
     world.violations

@@ -6,7 +6,8 @@
 mod common;
 
 use common::{
-    Invariants, SEEDS, check_retry_after, expect_best_pair, lenient, seeds, settle, started, sweep,
+    Invariants, SEEDS, check_arrivals, check_retry_after, expect_best_pair, lenient, seeds, settle,
+    started, sweep,
 };
 use hotelband_core::Millis;
 use hotelband_core::sim::SimConfig;
@@ -24,6 +25,7 @@ fn run(seed: u64) -> (Vec<String>, usize) {
         .filter(|r| matches!(r.outcome, hotelband_core::Outcome::Http { status: 429, .. }))
         .count();
     check_retry_after(&mut world);
+    check_arrivals(&mut world);
     settle(&mut world, &invariants);
     expect_best_pair(&mut world);
     (world.violations, limited)

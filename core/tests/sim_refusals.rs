@@ -6,13 +6,15 @@
 mod common;
 
 use common::{
-    Invariants, SEEDS, expect_best_pair, first_pair_at, lenient, seeds, settle, started, sweep,
+    Invariants, SEEDS, check_arrivals, expect_best_pair, first_pair_at, lenient, seeds, settle,
+    started, sweep,
 };
 use hotelband_core::sim::SimConfig;
-use hotelband_core::{EventKind, Millis, Op, Outcome, Service};
+use hotelband_core::{EventKind, Millis, Op, Outcome, SEND_MARGIN, Service};
 
-/// The widest spacing without 429s: `delay` plus the largest margin (`delay / 4`).
-const MAX_GAP: Millis = Millis(1250);
+/// The next paced slot after a reply, without 429s: `delay` plus the send margin (the pacer
+/// counts from the reply, so that arrivals stay a delay apart).
+const NEXT_SLOT: Millis = Millis(1000 + SEND_MARGIN.0);
 
 fn busy(seed: u64) -> SimConfig {
     let mut sim = lenient(SimConfig::calm(seed));
@@ -29,6 +31,7 @@ fn after_a_refusal_the_next_request_goes_at_the_next_paced_slot() {
         let mut world = started(busy(seed), seed);
         let invariants = Invariants::default();
         world.run_until(Millis(30_000), |w| invariants.check(w));
+        check_arrivals(&mut world);
         let mut violations = world.violations.clone();
         for received in &world.received {
             let Outcome::Http { status, .. } = received.outcome else {
@@ -46,7 +49,7 @@ fn after_a_refusal_the_next_request_goes_at_the_next_paced_slot() {
                     continue;
                 }
                 refusals.set(refusals.get() + 1);
-                let due = received.at.max(sent[at].at.saturating_add(MAX_GAP));
+                let due = received.at.saturating_add(NEXT_SLOT);
                 match sent.get(at + 1) {
                     Some(next) if next.at > due => violations.push(format!(
                         "{}: {status} at the {service}, next request only at {}",

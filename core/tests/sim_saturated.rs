@@ -5,7 +5,8 @@
 mod common;
 
 use common::{
-    Invariants, SEEDS, expect_best_pair, first_pair_at, lenient, seeds, settle, started, sweep,
+    Invariants, SEEDS, check_arrivals, expect_best_pair, first_pair_at, lenient, seeds, settle,
+    started, sweep,
 };
 use hotelband_core::Millis;
 use hotelband_core::sim::SimConfig;
@@ -19,6 +20,7 @@ fn run(seed: u64) -> Vec<String> {
     if first_pair_at(&world).is_none() {
         world.violations.push("no pair in 30 s".to_owned());
     }
+    check_arrivals(&mut world);
     settle(&mut world, &invariants);
     expect_best_pair(&mut world);
     if world

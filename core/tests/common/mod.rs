@@ -95,15 +95,19 @@ pub fn settle(world: &mut World, invariants: &Invariants) {
     // Long enough for blocked slots to expire (10 s) and a few rescans after.
     let end = world.now.saturating_add(Millis(15_000));
     world.run_until(end, |w| invariants.check(w));
-    // Quiet, and no write in doubt that could still change the holds.
+    // Quiet, no write in doubt that could still change the holds, and the last decision taken
+    // on fresh free lists (the planner reads them at every paced slot while it may improve).
     let calm = |world: &World| {
+        let view = world.session.view();
+        let fresh = |at: Option<Millis>| {
+            view.auto != AutoState::Running
+                || view.pair.is_some_and(|pair| pair.get() == 1)
+                || at.is_some_and(|at| world.now.saturating_sub(at) <= Millis(3000))
+        };
         world.is_quiet()
-            && world
-                .session
-                .view()
-                .services
-                .iter()
-                .all(|service| service.holds_known || service.stopped.is_some())
+            && view.services.iter().all(|service| {
+                service.stopped.is_some() || (service.holds_known && fresh(service.free_at))
+            })
     };
     let give_up = world.now.saturating_add(Millis(120_000));
     let mut calm_since = None;
@@ -250,4 +254,24 @@ pub fn check_retry_after(world: &mut World) {
         }
     }
     world.violations.extend(breaches);
+}
+
+/// Every two of our requests reached each service at least `delay` apart (the rule is about
+/// arrivals). Only where every request is answered: after a lost reply the client cannot know
+/// when its request arrived.
+pub fn check_arrivals(world: &mut World) {
+    let delay = world.session.config().delay;
+    for service in Service::ALL {
+        let close = world
+            .sim
+            .arrivals(service)
+            .windows(2)
+            .find(|pair| pair[1].saturating_sub(pair[0]) < delay)
+            .map(|pair| (pair[0], pair[1]));
+        if let Some((first, second)) = close {
+            world.violations.push(format!(
+                "requests reached the {service} at {first} and {second}, closer than {delay}"
+            ));
+        }
+    }
 }
