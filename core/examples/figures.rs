@@ -43,6 +43,41 @@ fn run(sim: SimConfig, seed: u64, warm: bool) -> Option<u64> {
     first_pair(&world).map(|at| at.saturating_sub(click).0)
 }
 
+/// The pair slot averaged over time (from the first pair to 90 s) on a busy crowd (quiet, or
+/// crowded: faster, on fewer slots).
+fn mean_pair_slot(seeds: u64, spare_hold: bool, crowded: bool) -> f64 {
+    let (mut total, mut spans) = (0.0, 0.0);
+    for seed in 0..seeds {
+        let mut sim = SimConfig::calm(seed);
+        sim.crowd.interval_min = Millis(300);
+        sim.crowd.interval_max = Millis(1500);
+        if crowded {
+            sim.crowd.interval_min = Millis(100);
+            sim.crowd.interval_max = Millis(500);
+            sim.crowd.focus = 15;
+        }
+        let config = Config {
+            seed,
+            spare_hold,
+            ..Config::default()
+        };
+        let mut world = World::new(sim, config);
+        world.session.start(world.now);
+        world.drain();
+        let mut last = world.now;
+        world.run_until(Millis(90_000), |w| {
+            let pair = w.sim.matched(hotelband_core::sim::US).first().copied();
+            let span = w.now.saturating_sub(last).0 as f64;
+            if let Some(pair) = pair {
+                total += span * f64::from(pair.get());
+                spans += span;
+            }
+            last = w.now;
+        });
+    }
+    total / spans.max(1.0)
+}
+
 fn median(mut values: Vec<u64>) -> u64 {
     values.sort_unstable();
     values.get(values.len() / 2).copied().unwrap_or(0)
@@ -73,6 +108,8 @@ fn main() {
     let paired = (0..seeds)
         .filter(|&s| run(saturated(s), s, false).is_some())
         .count();
+    let busy = [false, true]
+        .map(|crowded| [false, true].map(|spare| mean_pair_slot(seeds, spare, crowded)));
     println!("seeds per cell: {seeds}; latency 10-120 ms each way, delay 1000 ms");
     println!(
         "first pair, quiet, cold: median {} ms ({} paired)",
@@ -92,4 +129,12 @@ fn main() {
     println!(
         "saturated window (crowd holds 1..20, calm crowd above): {paired}/{seeds} runs paired within 60 s"
     );
+    for (name, [off, on]) in ["busy crowd", "crowded (fast, slots 1..15)"]
+        .iter()
+        .zip(busy)
+    {
+        println!(
+            "{name}, 90 s: time-averaged pair slot {off:.2} without the spare hold, {on:.2} with it"
+        );
+    }
 }

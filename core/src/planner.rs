@@ -58,6 +58,11 @@ pub(crate) struct Planner {
     pub(crate) mode: Mode,
     /// The better slot being reserved at both services.
     pub(crate) target: Option<Slot>,
+    /// With `Config::spare_hold`: a better slot held (or being reserved) at one service only,
+    /// while the other is watched for it, until the deadline.
+    pub(crate) spare: Option<(Service, Slot, Millis)>,
+    /// No new spare before this time (after one expired), so a spare never becomes a habit.
+    pub(crate) spare_after: Millis,
     /// Failed or ambiguous attempts at the target, per service.
     pub(crate) tries: [u32; 2],
     /// Slots the services said do not exist (403).
@@ -77,6 +82,8 @@ impl Planner {
         Planner {
             mode: Mode::Off,
             target: None,
+            spare: None,
+            spare_after: Millis::ZERO,
             tries: [0; 2],
             skip: BTreeSet::new(),
             scan: None,
@@ -90,6 +97,7 @@ impl Planner {
     pub(crate) fn start(&mut self, scan_from: Millis) {
         self.mode = Mode::Running;
         self.target = None;
+        self.spare = None;
         self.tries = [0; 2];
         self.scan = Some(scan_from);
         self.next_scan = None;
@@ -100,6 +108,7 @@ impl Planner {
     pub(crate) fn cleanup(&mut self, release_all: bool) {
         self.mode = Mode::Cleanup { release_all };
         self.target = None;
+        self.spare = None;
         self.tries = [0; 2];
         self.scan = None;
         self.next_scan = None;
@@ -110,7 +119,11 @@ impl Planner {
         let matched = hotel.iter().copied().find(|slot| band.contains(slot));
         match self.mode {
             Mode::Cleanup { release_all: true } => Vec::new(),
-            Mode::Running => matched.into_iter().chain(self.target).collect(),
+            Mode::Running => matched
+                .into_iter()
+                .chain(self.target)
+                .chain(self.spare.map(|(_, slot, _)| slot))
+                .collect(),
             // Off and Done make no decisions; Cleanup keeps the best matched pair.
             Mode::Off | Mode::Done | Mode::Cleanup { release_all: false } => {
                 matched.into_iter().collect()
@@ -214,6 +227,17 @@ impl Planner {
             }
             return (!lane.holds_known).then_some(Op::Holds);
         }
+        // Rule 3, for a spare: reserve it beside the pair, never a third.
+        if let Some((at, spare, _)) = self.spare
+            && at == service
+            && !lane.holds(spare)
+        {
+            let mut others = lane.possible_holds();
+            others.remove(&spare);
+            if others.len() < 2 {
+                return Some(Op::Reserve(spare));
+            }
+        }
         let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
         // Rule 4: a cold start reads the free lists first, and the holds right after.
         let cold_first_read = scanning && pair(lanes).is_none();
@@ -248,6 +272,17 @@ impl Planner {
         let Op::Reserve(slot) = op else {
             return;
         };
+        if let Some((at, spare, _)) = self.spare
+            && at == service
+            && spare == slot
+            && !ambiguous
+            && !matches!(error, ApiError::Server { .. })
+        {
+            // The spare was refused: let it go (rule 2 releases what may have landed).
+            self.spare = None;
+            self.spare_after = now.saturating_add(SPARE_LIFETIME);
+            return;
+        }
         if self.target != Some(slot) {
             return;
         }
@@ -331,6 +366,13 @@ impl Planner {
                 self.next_scan = Some(now.saturating_add(rescan_after(config)));
             }
         }
+        if let Some((_, spare, until)) = self.spare
+            && (until <= now || p.is_none_or(|p| p <= spare) || self.target == Some(spare))
+        {
+            // Expired, or it became (part of) the pair: no longer a spare.
+            self.spare = None;
+            self.spare_after = now.saturating_add(SPARE_LIFETIME);
+        }
         if self.target.is_some() {
             return;
         }
@@ -354,7 +396,7 @@ impl Planner {
                         now
                     };
                     self.next_scan = Some(next);
-                    self.choose(p, lanes, events);
+                    self.choose(now, p, lanes, config, events);
                 }
             }
         }
@@ -375,7 +417,14 @@ impl Planner {
 
     /// Picks the target from fresh lists: the smallest slot of the whole range, better than
     /// `p`, free or held at both services.
-    fn choose(&mut self, p: Option<Slot>, lanes: &[Lane; 2], events: &mut Vec<EventKind>) {
+    fn choose(
+        &mut self,
+        now: Millis,
+        p: Option<Slot>,
+        lanes: &[Lane; 2],
+        config: &Config,
+        events: &mut Vec<EventKind>,
+    ) {
         let [hotel, band] = lanes;
         let mut seen: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
         seen.sort_unstable();
@@ -387,9 +436,20 @@ impl Planner {
             });
         match candidate {
             Some(slot) => {
+                // A spare elsewhere would block the target's reserve (2 holds): let it go.
+                if self.spare.is_some_and(|(_, spare, _)| spare != slot) {
+                    self.spare = None;
+                }
                 self.target = Some(slot);
                 self.tries = [0; 2];
                 self.reported_no_common = false;
+            }
+            None if config.spare_hold
+                && p.is_some()
+                && self.spare.is_none()
+                && self.spare_after <= now =>
+            {
+                self.spare = self.spare_candidate(now, p, lanes);
             }
             None if p.is_none() && !self.reported_no_common => {
                 self.reported_no_common = true;
@@ -399,6 +459,38 @@ impl Planner {
         }
     }
 }
+
+impl Planner {
+    /// The best slot better than `p` free at one service only (not held there), to hold as a
+    /// spare while the other is watched.
+    fn spare_candidate(
+        &self,
+        now: Millis,
+        p: Option<Slot>,
+        lanes: &[Lane; 2],
+    ) -> Option<(Service, Slot, Millis)> {
+        let p = p?;
+        Service::ALL
+            .into_iter()
+            .filter_map(|service| {
+                let lane = &lanes[service.index()];
+                lane.free
+                    .iter()
+                    .copied()
+                    .take_while(|&slot| slot < p)
+                    .find(|&slot| {
+                        !self.skip.contains(&slot)
+                            && !lane.uncertain.contains(&slot)
+                            && !lane.maybe_applied.contains(&slot)
+                    })
+                    .map(|slot| (service, slot, now.saturating_add(SPARE_LIFETIME)))
+            })
+            .min_by_key(|&(_, slot, _)| slot)
+    }
+}
+
+/// How long a spare is held while the other service is watched for the same slot.
+const SPARE_LIFETIME: Millis = Millis::from_secs(20);
 
 /// How soon a new scan may start after one ends or a target is dropped.
 fn rescan_after(config: &Config) -> Millis {

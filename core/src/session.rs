@@ -41,6 +41,10 @@ pub struct Config {
     /// Re-read the free lists only every `recheck`. Off by default: while a better pair is
     /// possible, both free lists are read at every paced slot (the rule allows 60 a minute).
     pub polite: bool,
+    /// While no better slot is free at both, hold the best better slot free at one service
+    /// (beside the pair, for at most 20 s) and watch the other for it. Off by default: see
+    /// `BENCHMARKS.md` / the core's figures for what it gains.
+    pub spare_hold: bool,
     /// How long the shell waits for a reply before it gives up (reports `Outcome::Timeout`).
     pub request_timeout: Millis,
     /// Seed of the jitter RNG.
@@ -55,6 +59,7 @@ impl Default for Config {
             window: 20,
             recheck: Millis(5000),
             polite: false,
+            spare_hold: false,
             request_timeout: Millis(10_000),
             seed: 0,
         }

@@ -14,6 +14,7 @@ pub fn core_config(seed: u64) -> Config {
         window: 20,
         recheck: Millis(5000),
         polite: false,
+        spare_hold: false,
         request_timeout: Millis(10_000),
         seed,
     }
