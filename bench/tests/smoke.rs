@@ -43,12 +43,12 @@ async fn ours_pairs_without_orphans_or_violations() {
         assert_eq!(result.extra_holds, 0, "{log}");
         assert_eq!(result.violations, 0, "{log}");
         let first = result.first_pair.expect("a pair within 5 s");
-        // 3 paced requests per service at the least; 503s may cost a few more.
-        assert!(first >= settings.bound(), "{log}");
+        // 2 paced requests per service at the least (free list, reserve); 503s may cost more.
+        assert!(first >= settings.delay, "{log}");
         assert!(first < settings.duration, "{log}");
         let final_slot = result.final_slot.expect("a pair at the end");
         assert!(final_slot <= 20, "{log}");
-        assert!(result.requests >= 6, "{log}");
+        assert!(result.requests >= 4, "{log}");
         if let Some(best) = result.best_achievable {
             assert!(best <= final_slot, "nothing better than achievable: {log}");
         }

@@ -11,7 +11,7 @@ use crate::time::Millis;
 /// it hands requests out; a shell puts them on the wire a few milliseconds later by varying
 /// amounts (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps
 /// between arrivals. Small beside the delay, large beside that jitter. The last round trip is
-/// added too (see [`Lane::margin`]).
+/// added too: the pacer counts from the last reply, so arrivals stay a delay apart.
 pub const SEND_MARGIN: Millis = Millis(25);
 
 /// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
