@@ -1,6 +1,6 @@
 //! Scenario: no faults, a crowd taking and releasing early slots. Optimality: whenever a slot
 //! better than the held pair (or any slot, before the first pair; the whole range, not just
-//! the window) stays free at both services for four paced slots, the planner holds it (or
+//! the window) stays free at both services for six paced slots, the planner holds it (or
 //! better) by then: it reads both free lists at every paced slot, so it needs few. Also every per-step invariant.
 
 mod common;
@@ -11,10 +11,12 @@ use common::{
 use hotelband_core::sim::{SimConfig, US, World};
 use hotelband_core::{Millis, Service, Slot};
 
-/// Four paced slots (at most `delay + delay / 4` each: a read that misses the opening, one
-/// that sees it, a reserve, and one more when an upgrade in progress holds the scan back) and
-/// two round trips of 2 × 120 ms.
-const LIMIT: Millis = Millis(4 * 1250 + 2 * 240);
+/// Six paced slots (at most `delay + delay / 4` each, the margin being the last round trip),
+/// the worst chain seen over 10 000 seeds: an upgrade finishing as the slot opens (its reserve
+/// and the old pair's release), a better target refused at one service (its reserve there,
+/// the release of its half at the other: 2 holds already), then a read that sees the opening
+/// and the reserve. Plus two round trips of 2 × 120 ms. (Before v2: two 5 s recheck periods.)
+const LIMIT: Millis = Millis(6 * 1250 + 2 * 240);
 
 fn run(seed: u64) -> Vec<String> {
     let sim = lenient(SimConfig::calm(seed));
@@ -60,6 +62,12 @@ fn run(seed: u64) -> Vec<String> {
 }
 
 #[test]
-fn a_better_slot_free_for_four_paced_slots_ends_up_held() {
+fn a_better_slot_free_for_six_paced_slots_ends_up_held() {
     sweep("optimality", seeds(SEEDS), run);
+}
+
+/// Seeds beyond the default sweep that needed the longest chains.
+#[test]
+fn regression_seeds() {
+    sweep("optimality regressions", [5408, 5893, 6877], run);
 }
