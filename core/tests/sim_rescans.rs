@@ -11,8 +11,8 @@ use hotelband_core::{Config, Millis, Op, Outcome, Service};
 
 /// Runs a minute on a calm world (a crowd holds slot 1 so a better pair stays possible);
 /// returns, after the first pair, the pairs of consecutive free list reads at each service
-/// (earlier, later) and the times of refused reserves.
-fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<(Millis, Millis)>, Vec<Millis>) {
+/// (earlier, later, requests sent between them) and the times of refused reserves.
+fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<(Millis, Millis, usize)>, Vec<Millis>) {
     let mut sim = lenient(SimConfig::calm(seed));
     sim.crowd.fill = 1;
     let mut world = World::new(sim, config);
@@ -40,12 +40,19 @@ fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<(Millis, Millis)>, Vec<
         .collect();
     let mut pairs = Vec::new();
     for service in Service::ALL {
-        let times: Vec<Millis> = world.sent[service.index()]
-            .iter()
-            .filter(|s| s.at > paired && s.request.op == Op::Available)
-            .map(|s| s.at)
-            .collect();
-        pairs.extend(times.windows(2).map(|w| (w[0], w[1])));
+        // Consecutive free list reads, with how many other requests went between them.
+        let mut last: Option<(Millis, usize)> = None;
+        for sent in world.sent[service.index()].iter().filter(|s| s.at > paired) {
+            match (sent.request.op, &mut last) {
+                (Op::Available, Some((at, between))) => {
+                    pairs.push((*at, sent.at, *between));
+                    last = Some((sent.at, 0));
+                }
+                (Op::Available, None) => last = Some((sent.at, 0)),
+                (_, Some((_, between))) => *between += 1,
+                (_, None) => {}
+            }
+        }
     }
     (world.violations, pairs, refusals)
 }
@@ -54,13 +61,20 @@ fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<(Millis, Millis)>, Vec<
 fn by_default_both_free_lists_are_read_at_every_paced_slot() {
     sweep("eager rescans", seeds(SEEDS), |seed| {
         let (mut violations, pairs, _) = reads(seed, core_config(seed));
-        let slow = pairs
-            .iter()
-            .filter(|(a, b)| b.saturating_sub(*a).0 > 2_500)
-            .count();
-        // Nearly every gap is one paced slot; a few make room for a reserve or a holds read.
-        if pairs.len() < 40 || slow * 10 > pairs.len() {
-            violations.push(format!("{} reads, {slow} gaps over 2.5 s", pairs.len()));
+        // The next paced slot after the last: a delay and the margin (25 ms + a round trip).
+        let slot = Millis(1000 + 25 + 2 * 120);
+        for &(a, b, between) in &pairs {
+            // Every paced slot between two reads went to another request (a reserve, a
+            // release, a holds read): the lane never idles while it could read.
+            let idle_slots = (b.saturating_sub(a).0 / slot.0).saturating_sub(1);
+            if idle_slots > between as u64 {
+                violations.push(format!(
+                    "free list reads at {a} and {b} with {between} requests between"
+                ));
+            }
+        }
+        if pairs.len() < 40 {
+            violations.push(format!("only {} free list reads", pairs.len()));
         }
         violations
     });
@@ -80,7 +94,7 @@ fn polite_reads_the_free_lists_once_per_recheck() {
         // ones only follow a refusal, which is answered from fresh lists (and the scan after
         // it is counted from then).
         let least = recheck.saturating_sub(Millis(1500));
-        for (a, b) in &pairs {
+        for (a, b, _) in &pairs {
             let explained = refusals
                 .iter()
                 .any(|r| a.saturating_sub(recheck) <= *r && r <= b);
