@@ -9,10 +9,13 @@ use common::{Invariants, SEEDS, core_config, first_pair_at, lenient, seeds, swee
 use hotelband_core::sim::{SimConfig, World};
 use hotelband_core::{Config, Millis, Op, Outcome, Service};
 
+/// Two consecutive free list reads at a service, and how many requests went between them.
+type ReadPair = (Millis, Millis, usize);
+
 /// Runs a minute on a calm world (a crowd holds slot 1 so a better pair stays possible);
 /// returns, after the first pair, the pairs of consecutive free list reads at each service
 /// (earlier, later, requests sent between them) and the times of refused reserves.
-fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<(Millis, Millis, usize)>, Vec<Millis>) {
+fn reads(seed: u64, config: Config) -> (Vec<String>, Vec<ReadPair>, Vec<Millis>) {
     let mut sim = lenient(SimConfig::calm(seed));
     sim.crowd.fill = 1;
     let mut world = World::new(sim, config);
