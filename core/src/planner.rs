@@ -199,12 +199,15 @@ impl Planner {
                 return Some(Op::Cancel(worst));
             }
         }
-        // A 5xx'd write the planner will not send again (rule 2 would have): settle it.
-        if lane
-            .maybe_applied
-            .iter()
-            .any(|&slot| Some(slot) != self.target)
-        {
+        // A 5xx'd write the planner will not send again (rule 2 would have, rule 3 will for the
+        // target and the spare): settle it.
+        let resent = |slot: Slot| {
+            Some(slot) == self.target
+                || self
+                    .spare
+                    .is_some_and(|(at, spare, _)| at == service && spare == slot)
+        };
+        if lane.maybe_applied.iter().any(|&slot| !resent(slot)) {
             return Some(Op::Holds);
         }
         if !running {
