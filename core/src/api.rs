@@ -346,6 +346,67 @@ struct IdObject {
 /// Never panics, whatever the body; error messages are short, one line and free of secrets
 /// (see [`ApiError`]).
 pub fn classify(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
+    classify_lenient(op, outcome).0
+}
+
+/// As [`classify`], but a list with a few entries that are not slot ids keeps its good
+/// entries: those skipped are returned beside, as safe text, to be reported. A body that is
+/// not a JSON array of objects is still an error.
+pub fn classify_lenient(op: Op, outcome: &Outcome) -> (Result<Reply, ApiError>, Vec<String>) {
+    if let (Op::Available | Op::Holds, Outcome::Http { status, body, .. }) = (op, outcome)
+        && (200..300).contains(status)
+    {
+        return match decode_list(body) {
+            Ok((slots, skipped)) => (Ok(Reply::Slots(slots)), skipped),
+            Err(error) => (Err(error), Vec::new()),
+        };
+    }
+    (classify_strict(op, outcome), Vec::new())
+}
+
+/// The `Retry-After` of a 503 (RFC 9110 lets a 503 carry one), as delay-seconds.
+#[must_use]
+pub fn unavailable_retry_after(outcome: &Outcome) -> Option<Millis> {
+    match outcome {
+        Outcome::Http {
+            status: 503,
+            retry_after: Some(raw),
+            ..
+        } => parse_retry_after(raw),
+        _ => None,
+    }
+}
+
+/// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
+fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
+    // The usual case, a well-formed list, without building a tree of values first.
+    if let Ok(list) = serde_json::from_str::<Vec<IdObject>>(body) {
+        let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        return Ok((slots, Vec::new()));
+    }
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
+    if !items.iter().all(serde_json::Value::is_object) {
+        return Err(ApiError::Decode(safe_text(&format!(
+            "unexpected JSON: a list of objects with an id was expected: {body}"
+        ))));
+    }
+    let mut slots = Vec::with_capacity(items.len());
+    let mut skipped = Vec::new();
+    for item in items {
+        match serde_json::from_value::<IdObject>(item.clone()) {
+            Ok(object) => slots.push(object.id),
+            Err(_) => skipped.push(safe_text(&item.to_string())),
+        }
+    }
+    slots.sort_unstable();
+    slots.dedup();
+    Ok((slots, skipped))
+}
+
+fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
     let (status, reason, retry_after, body) = match outcome {
         Outcome::Http {
             status,
@@ -597,6 +658,49 @@ mod tests {
         );
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("999999"), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_malformed_id_is_skipped_and_reported_not_the_whole_list() {
+        let list = http(
+            200,
+            "OK",
+            r#"[{"id":"n/a"},{"id":"12"},{"id":0},{"id":"550"}]"#,
+        );
+        let (reply, skipped) = classify_lenient(Op::Available, &list);
+        assert_eq!(reply, Ok(Reply::Slots(vec![slot(12), slot(550)])));
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(skipped[0].contains("n/a"), "{skipped:?}");
+        // A well-formed list skips nothing; a list that is not of objects is still an error.
+        assert_eq!(
+            classify_lenient(Op::Holds, &http(200, "OK", r#"[{"id":"3"}]"#)),
+            (Ok(Reply::Slots(vec![slot(3)])), Vec::new())
+        );
+        assert!(matches!(
+            classify_lenient(Op::Available, &http(200, "OK", r#"["3", "4"]"#)).0,
+            Err(ApiError::Decode(why)) if why.starts_with("unexpected JSON")
+        ));
+        assert!(matches!(
+            classify(Op::Available, &list),
+            Ok(Reply::Slots(slots)) if slots.len() == 2
+        ));
+    }
+
+    #[test]
+    fn a_503_may_carry_retry_after() {
+        let with = |status: u16, raw: Option<&str>| Outcome::Http {
+            status,
+            reason: String::new(),
+            retry_after: raw.map(str::to_owned),
+            body: String::new(),
+        };
+        assert_eq!(
+            unavailable_retry_after(&with(503, Some("2"))),
+            Some(Millis(2000))
+        );
+        assert_eq!(unavailable_retry_after(&with(503, None)), None);
+        assert_eq!(unavailable_retry_after(&with(500, Some("2"))), None);
+        assert_eq!(unavailable_retry_after(&Outcome::Timeout), None);
     }
 
     #[test]

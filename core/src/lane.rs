@@ -7,10 +7,11 @@ use crate::api::{ApiError, Op, RequestId, Service, Slot};
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
-/// Added to `delay` between two sends to one service. The machine spaces the moments it hands
-/// requests out; a shell puts them on the wire a few milliseconds later by varying amounts
-/// (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps between
-/// arrivals. Small beside the delay, large beside that jitter.
+/// Added to `delay` between two sends to one service, at least. The machine spaces the moments
+/// it hands requests out; a shell puts them on the wire a few milliseconds later by varying
+/// amounts (Chrome showed 996–999 ms gaps at a 1000 ms delay), and a service counts the gaps
+/// between arrivals. Small beside the delay, large beside that jitter. The last round trip is
+/// added too: the pacer counts from the last reply, so arrivals stay a delay apart.
 pub const SEND_MARGIN: Millis = Millis(25);
 
 /// A 429 adds `delay / 4` to the spacing: a few 429s find a limit up to twice the delay.
@@ -81,14 +82,25 @@ pub(crate) struct Lane {
     pub(crate) free_sent_at: Option<Millis>,
     /// Our holds (ascending) as last known.
     pub(crate) holds: Vec<Slot>,
-    /// False when a write's outcome is unknown or a refusal suggests our view is stale.
+    /// True once a holds read confirmed `holds` and nothing ambiguous happened since.
     pub(crate) holds_known: bool,
+    /// Not confirmed, but nothing suggests we hold more than our own replies said (a cold
+    /// start): the planner may choose and reserve, never release, and reads the holds soon.
+    pub(crate) holds_assumed: bool,
+    /// The shell said this account may hold something here (e.g. remembered across a reload):
+    /// the next start reads the holds before anything else.
+    pub(crate) may_hold: bool,
     pub(crate) holds_at: Option<Millis>,
     /// A write ended ambiguously and its request may still reach the server late: the planner
     /// reads the holds again at this time.
     pub(crate) holds_due: Option<Millis>,
     /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
     pub(crate) uncertain: BTreeSet<Slot>,
+    /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
+    /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
+    pub(crate) maybe_applied: BTreeSet<Slot>,
+    /// The round trip of the last request, if it was answered: it sizes the send margin.
+    pub(crate) last_rtt: Millis,
     /// Set by a 401: nothing more is sent.
     pub(crate) stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
@@ -109,9 +121,13 @@ impl Lane {
             free_sent_at: None,
             holds: Vec::new(),
             holds_known: false,
+            holds_assumed: false,
+            may_hold: false,
             holds_at: None,
             holds_due: None,
             uncertain: BTreeSet::new(),
+            maybe_applied: BTreeSet::new(),
+            last_rtt: Millis::ZERO,
             stopped: None,
             cooldown: Millis::ZERO,
             penalty: Millis::ZERO,
@@ -122,8 +138,60 @@ impl Lane {
     /// 429s taught.
     pub(crate) fn gap(&self, delay: Millis) -> Millis {
         delay
-            .saturating_add(SEND_MARGIN)
+            .saturating_add(self.margin())
             .saturating_add(self.penalty)
+    }
+
+    /// Added to `delay` after the last send so that arrivals, not just sends, stay `delay`
+    /// apart, whatever the one-way times: the last request reached the service before its
+    /// reply came back, and the next one cannot arrive before it is sent, so sending `delay`
+    /// after that reply is exact. That is the last round trip, plus [`SEND_MARGIN`] for the
+    /// shell's jitter. (An estimate from the spread of round trips left 4 % of arrival gaps in
+    /// the simulation below the delay; on a local or nearby server the round trip is a few
+    /// milliseconds, so exactness costs little.) A request that was never answered teaches
+    /// nothing: it was most likely lost on the way.
+    pub(crate) fn margin(&self) -> Millis {
+        SEND_MARGIN.saturating_add(self.last_rtt)
+    }
+
+    /// A reply arrived `rtt` after its request was sent.
+    pub(crate) fn on_round_trip(&mut self, rtt: Millis) {
+        self.last_rtt = rtt;
+    }
+
+    /// A request ended without a reply.
+    pub(crate) fn on_no_reply(&mut self) {
+        self.last_rtt = Millis::ZERO;
+    }
+
+    /// Whether the planner may choose and reserve here: the holds are confirmed, or assumed
+    /// on a cold start, and no lost request is due for a check.
+    pub(crate) fn may_act(&self) -> bool {
+        self.holds_known || self.holds_assumed
+    }
+
+    /// Our view is stale: read the holds before choosing, reserving or releasing here.
+    pub(crate) fn forget_holds(&mut self) {
+        self.holds_known = false;
+        self.holds_assumed = false;
+    }
+
+    /// Whether nothing about our holds here is in doubt: confirmed, no write that may still
+    /// land, none that may have been applied behind a 5xx.
+    pub(crate) fn settled(&self) -> bool {
+        self.holds_known && self.holds_due.is_none() && self.maybe_applied.is_empty()
+    }
+
+    /// Every slot we may hold here: known holds, writes in doubt, reserves queued or in flight.
+    pub(crate) fn possible_holds(&self) -> BTreeSet<Slot> {
+        let mut slots: BTreeSet<Slot> = self.holds.iter().copied().collect();
+        slots.extend(self.uncertain.iter().copied());
+        slots.extend(self.maybe_applied.iter().copied());
+        slots.extend(self.pending_writes().filter_map(|op| match op {
+            Op::Reserve(slot) => Some(slot),
+            _ => None,
+        }));
+        slots
     }
 
     /// A 429: space requests a quarter of `delay` more, up to 4 × `delay` more.
@@ -198,5 +266,42 @@ impl Lane {
             .chain(self.queue.iter())
             .map(|job| job.op)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_margin_is_the_last_round_trip_plus_the_send_margin() {
+        let delay = Millis(1000);
+        let mut lane = Lane::new(Service::Hotel);
+        assert_eq!(lane.gap(delay), Millis(1025), "nothing answered yet");
+        lane.on_round_trip(Millis(130));
+        assert_eq!(lane.margin(), Millis(155));
+        assert_eq!(lane.gap(delay), Millis(1155));
+        lane.on_no_reply();
+        assert_eq!(lane.margin(), SEND_MARGIN);
+        lane.on_round_trip(Millis(u64::MAX));
+        assert_eq!(lane.gap(delay), Millis(u64::MAX), "saturates");
+    }
+
+    #[test]
+    fn possible_holds_count_every_write_in_doubt() {
+        let slot = |n| Slot::new(n).expect("non-zero");
+        let mut lane = Lane::new(Service::Band);
+        lane.holds = vec![slot(7)];
+        lane.uncertain.insert(slot(3));
+        lane.maybe_applied.insert(slot(5));
+        lane.queue.push_back(Job::new(
+            Op::Reserve(slot(9)),
+            Origin::Manual,
+            1,
+            Millis::ZERO,
+        ));
+        let possible: Vec<Slot> = lane.possible_holds().into_iter().collect();
+        assert_eq!(possible, [slot(3), slot(5), slot(7), slot(9)]);
+        assert!(!lane.settled());
     }
 }

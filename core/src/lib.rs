@@ -15,7 +15,15 @@
 //!
 //! With the `sim` feature, `sim` is a seeded in-memory model of both services (faults,
 //! latency, a competing crowd) and `sim::World`, a driver running a [`Session`] against it on a
-//! virtual clock, for tests and benchmarks (`examples/trace.rs` prints one run).
+//! virtual clock, for tests and benchmarks. Examples: `trace` prints one run step by step,
+//! `figures` the simulated first-pair and upgrade figures, `arrivals` how far apart our
+//! requests reached the services.
+//!
+//! # A shell that reloads
+//! A new [`Session`] knows nothing, so [`Session::start`] takes the cold path (free lists,
+//! reserves, then holds). A shell that remembers this account held something (the last holds
+//! it knew, kept in storage) calls [`Session::expect_holds`] first: those services' holds are
+//! read before anything else, so a held pair is resumed in one round trip.
 
 pub mod api;
 mod backoff;
@@ -32,6 +40,7 @@ pub mod time;
 
 pub use api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
+    classify_lenient, unavailable_retry_after,
 };
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;

@@ -3,12 +3,21 @@
 //! It is level-triggered: every decision is recomputed from the current knowledge (holds, free
 //! lists, the target) rather than from a script of steps, so a reload, a lost reply or a manual
 //! action in between cannot leave it in a stale step. The rules, in priority order, per service:
-//! 1. holds unknown, or due for a re-read after an ambiguous write → read them;
+//! 1. holds in doubt (a refusal or a write in doubt made our view stale, the session may hold
+//!    something unseen, a lost write is due for a check) → read them;
 //! 2. a hold outside the keep set (the matched pair `p`, and the target while one is being made)
-//!    → release it, the worst first — only once the other service's holds are known, so a hold
+//!    → release it, the worst first — only once both services' holds are confirmed, so a hold
 //!    that might be half of a pair is never released on a guess;
-//! 3. a target not held here → reserve it;
-//! 4. a scan is due and this service's free list predates it → read the free list.
+//! 3. a target not held here → reserve it, while fewer than 2 slots may be held here counting
+//!    every write in doubt;
+//! 4. holds never confirmed (a cold start acts on "nothing held") → read them, but only after
+//!    the first free list and reserve: a cold pair costs 2 requests per service;
+//! 5. a scan is due and this service's free list predates it → read the free list.
+//!
+//! Scans look at the whole range the services list: the earliest slot free (or ours) at both
+//! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
+//! soon as one ends while a better pair is possible, so the free lists are read at every paced
+//! slot.
 //!
 //! The keep set always contains `p` until a better pair is fully held, which is what makes an
 //! upgrade make-before-break.
@@ -49,6 +58,11 @@ pub(crate) struct Planner {
     pub(crate) mode: Mode,
     /// The better slot being reserved at both services.
     pub(crate) target: Option<Slot>,
+    /// With `Config::spare_hold`: a better slot held (or being reserved) at one service only,
+    /// while the other is watched for it, until the deadline.
+    pub(crate) spare: Option<(Service, Slot, Millis)>,
+    /// No new spare before this time (after one expired), so a spare never becomes a habit.
+    pub(crate) spare_after: Millis,
     /// Failed or ambiguous attempts at the target, per service.
     pub(crate) tries: [u32; 2],
     /// Slots the services said do not exist (403).
@@ -68,6 +82,8 @@ impl Planner {
         Planner {
             mode: Mode::Off,
             target: None,
+            spare: None,
+            spare_after: Millis::ZERO,
             tries: [0; 2],
             skip: BTreeSet::new(),
             scan: None,
@@ -77,12 +93,13 @@ impl Planner {
         }
     }
 
-    /// Starts (or restarts) pairing: read holds, then scan.
-    pub(crate) fn start(&mut self, now: Millis) {
+    /// Starts (or restarts) pairing with a scan that free lists read since `scan_from` satisfy.
+    pub(crate) fn start(&mut self, scan_from: Millis) {
         self.mode = Mode::Running;
         self.target = None;
+        self.spare = None;
         self.tries = [0; 2];
-        self.scan = Some(now);
+        self.scan = Some(scan_from);
         self.next_scan = None;
         self.reported_no_common = false;
     }
@@ -91,6 +108,7 @@ impl Planner {
     pub(crate) fn cleanup(&mut self, release_all: bool) {
         self.mode = Mode::Cleanup { release_all };
         self.target = None;
+        self.spare = None;
         self.tries = [0; 2];
         self.scan = None;
         self.next_scan = None;
@@ -101,7 +119,11 @@ impl Planner {
         let matched = hotel.iter().copied().find(|slot| band.contains(slot));
         match self.mode {
             Mode::Cleanup { release_all: true } => Vec::new(),
-            Mode::Running => matched.into_iter().chain(self.target).collect(),
+            Mode::Running => matched
+                .into_iter()
+                .chain(self.target)
+                .chain(self.spare.map(|(_, slot, _)| slot))
+                .collect(),
             // Off and Done make no decisions; Cleanup keeps the best matched pair.
             Mode::Off | Mode::Done | Mode::Cleanup { release_all: false } => {
                 matched.into_iter().collect()
@@ -128,12 +150,16 @@ impl Planner {
     fn releasable(&self, service: Service, slot: Slot, lanes: &[Lane; 2]) -> bool {
         let lane = &lanes[service.index()];
         let other = &lanes[service.other().index()];
-        other_outcomes(other).iter().all(|other_holds| {
-            let keep = match service {
-                Service::Hotel => self.keep_with(&lane.holds, other_holds),
-                Service::Band => self.keep_with(other_holds, &lane.holds),
-            };
-            !keep.contains(&slot)
+        let others = other_outcomes(other);
+        let own = with_doubts(lane.holds.clone(), &doubts(lane));
+        own.iter().all(|own_holds| {
+            others.iter().all(|other_holds| {
+                let keep = match service {
+                    Service::Hotel => self.keep_with(own_holds, other_holds),
+                    Service::Band => self.keep_with(other_holds, own_holds),
+                };
+                !keep.contains(&slot)
+            })
         })
     }
 
@@ -153,13 +179,17 @@ impl Planner {
         if lane.stopped.is_some() {
             return None;
         }
-        if !lane.holds_known || lane.holds_due.is_some_and(|due| due <= now) {
+        let running = self.mode == Mode::Running;
+        let due = lane.holds_due.is_some_and(|due| due <= now);
+        // Rule 1 (cleanup only ends on confirmed holds, so it reads them whatever the start).
+        if due || !lane.may_act() || (!running && !lane.holds_known) {
             return Some(Op::Holds);
         }
         let other = &lanes[service.other().index()];
         let other_known = other.holds_known || other.stopped.is_some();
         let release_all = self.mode == Mode::Cleanup { release_all: true };
-        if other_known || release_all {
+        // Rule 2.
+        if lane.holds_known && (other_known || release_all) {
             let worst = lane
                 .holds
                 .iter()
@@ -169,20 +199,56 @@ impl Planner {
                 return Some(Op::Cancel(worst));
             }
         }
-        if self.mode != Mode::Running {
+        // A 5xx'd write the planner will not send again (rule 2 would have, rule 3 will for the
+        // target and the spare): settle it.
+        let resent = |slot: Slot| {
+            Some(slot) == self.target
+                || self
+                    .spare
+                    .is_some_and(|(at, spare, _)| at == service && spare == slot)
+        };
+        if lane.maybe_applied.iter().any(|&slot| !resent(slot)) {
+            return Some(Op::Holds);
+        }
+        if !running {
             return None;
         }
+        // Rule 3.
         if let Some(target) = self.target {
             let tries = self.tries[service.index()];
-            if !lane.holds(target) && tries < config.retries.max(1) && lane.holds.len() < 2 {
-                return Some(Op::Reserve(target));
+            if !lane.holds(target) && tries < config.retries.max(1) {
+                let mut others = lane.possible_holds();
+                others.remove(&target);
+                if others.len() < 2 {
+                    return Some(Op::Reserve(target));
+                }
+                // Two may be held: find out which, unless a lost write may still land (rule 1
+                // reads once it cannot) or rule 2 is waiting for the other service.
+                if !lane.maybe_applied.is_empty() {
+                    return Some(Op::Holds);
+                }
             }
-            return None;
+            return (!lane.holds_known).then_some(Op::Holds);
         }
-        match self.scan {
-            Some(started) if !fresh(lane, started) => Some(Op::Available),
-            _ => None,
+        // Rule 3, for a spare: reserve it beside the pair, never a third.
+        if let Some((at, spare, _)) = self.spare
+            && at == service
+            && !lane.holds(spare)
+        {
+            let mut others = lane.possible_holds();
+            others.remove(&spare);
+            if others.len() < 2 {
+                return Some(Op::Reserve(spare));
+            }
         }
+        let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
+        // Rule 4: a cold start reads the free lists first, and the holds right after.
+        let cold_first_read = scanning && pair(lanes).is_none();
+        if !lane.holds_known && !cold_first_read {
+            return Some(Op::Holds);
+        }
+        // Rule 5.
+        scanning.then_some(Op::Available)
     }
 
     /// Attempt number for a planner reserve at `service` (retries after ambiguity count).
@@ -209,6 +275,17 @@ impl Planner {
         let Op::Reserve(slot) = op else {
             return;
         };
+        if let Some((at, spare, _)) = self.spare
+            && at == service
+            && spare == slot
+            && !ambiguous
+            && !matches!(error, ApiError::Server { .. })
+        {
+            // The spare was refused: let it go (rule 2 releases what may have landed).
+            self.spare = None;
+            self.spare_after = now.saturating_add(SPARE_LIFETIME);
+            return;
+        }
         if self.target != Some(slot) {
             return;
         }
@@ -259,10 +336,9 @@ impl Planner {
         match self.mode {
             Mode::Running => self.update_running(now, p, lanes, config, events),
             Mode::Cleanup { .. } => {
-                let settled = lanes.iter().all(|lane| {
-                    lane.stopped.is_some()
-                        || (lane.is_idle() && lane.holds_known && lane.holds_due.is_none())
-                });
+                let settled = lanes
+                    .iter()
+                    .all(|lane| lane.stopped.is_some() || (lane.is_idle() && lane.settled()));
                 if settled && self.all_kept(lanes) {
                     self.mode = Mode::Off;
                     events.push(EventKind::Auto(AutoState::Off));
@@ -287,11 +363,18 @@ impl Planner {
                 self.target = None;
                 self.tries = [0; 2];
             } else if self.tries.iter().any(|&tries| tries >= retries) {
-                // A service keeps failing: release the partial hold (rule 2) and retry later.
+                // A service keeps failing: release the partial hold (rule 2), choose again.
                 self.target = None;
                 self.tries = [0; 2];
-                self.next_scan = Some(now.saturating_add(config.recheck));
+                self.next_scan = Some(now.saturating_add(rescan_after(config)));
             }
+        }
+        if let Some((_, spare, until)) = self.spare
+            && (until <= now || p.is_none_or(|p| p <= spare) || self.target == Some(spare))
+        {
+            // Expired, or it became (part of) the pair: no longer a spare.
+            self.spare = None;
+            self.spare_after = now.saturating_add(SPARE_LIFETIME);
         }
         if self.target.is_some() {
             return;
@@ -305,23 +388,28 @@ impl Planner {
             Some(started) => {
                 let ready = lanes
                     .iter()
-                    .all(|lane| lane.holds_known && fresh(lane, started));
+                    .all(|lane| lane.may_act() && fresh(lane, started));
                 if ready {
                     self.scan = None;
-                    let next = started
-                        .saturating_add(config.recheck)
-                        .max(now.saturating_add(config.delay));
+                    let next = if config.polite {
+                        started
+                            .saturating_add(config.recheck)
+                            .max(now.saturating_add(config.delay))
+                    } else {
+                        now
+                    };
                     self.next_scan = Some(next);
-                    self.choose(p, lanes, config, events);
+                    self.choose(now, p, lanes, config, events);
                 }
             }
         }
-        // Done only once no lost write can still land (`holds_due`), as nothing is read after.
+        // Done only on confirmed holds and once no write in doubt can still change them, as
+        // nothing is read after.
         let done = p.is_some_and(|p| p.get() == 1)
             && self.target.is_none()
             && lanes
                 .iter()
-                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.holds_due.is_none());
+                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.settled());
         if done {
             self.mode = Mode::Done;
             self.scan = None;
@@ -330,25 +418,41 @@ impl Planner {
         }
     }
 
-    /// Picks the target from fresh lists: the smallest slot in the window, better than `p`,
-    /// free or held at both services.
+    /// Picks the target from fresh lists: the smallest slot of the whole range, better than
+    /// `p`, free or held at both services.
     fn choose(
         &mut self,
+        now: Millis,
         p: Option<Slot>,
         lanes: &[Lane; 2],
         config: &Config,
         events: &mut Vec<EventKind>,
     ) {
-        let window = config.window.clamp(1, MAX_WINDOW);
-        let limit = p.map_or(window, |p| p.get().saturating_sub(1).min(window));
-        let candidate = (1..=limit).filter_map(Slot::new).find(|&slot| {
-            !self.skip.contains(&slot) && lanes.iter().all(|lane| eligible(lane, slot))
-        });
+        let [hotel, band] = lanes;
+        let mut seen: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
+        seen.sort_unstable();
+        let candidate = seen
+            .into_iter()
+            .take_while(|&slot| p.is_none_or(|p| slot < p))
+            .find(|slot| {
+                !self.skip.contains(slot) && eligible(hotel, *slot) && eligible(band, *slot)
+            });
         match candidate {
             Some(slot) => {
+                // A spare elsewhere would block the target's reserve (2 holds): let it go.
+                if self.spare.is_some_and(|(_, spare, _)| spare != slot) {
+                    self.spare = None;
+                }
                 self.target = Some(slot);
                 self.tries = [0; 2];
                 self.reported_no_common = false;
+            }
+            None if config.spare_hold
+                && p.is_some()
+                && self.spare.is_none()
+                && self.spare_after <= now =>
+            {
+                self.spare = self.spare_candidate(now, p, lanes);
             }
             None if p.is_none() && !self.reported_no_common => {
                 self.reported_no_common = true;
@@ -359,19 +463,60 @@ impl Planner {
     }
 }
 
-/// The largest window: the assignment's lists show at most 200 slots.
-pub(crate) const MAX_WINDOW: u16 = 200;
+impl Planner {
+    /// The best slot better than `p` free at one service only (not held there), to hold as a
+    /// spare while the other is watched.
+    fn spare_candidate(
+        &self,
+        now: Millis,
+        p: Option<Slot>,
+        lanes: &[Lane; 2],
+    ) -> Option<(Service, Slot, Millis)> {
+        let p = p?;
+        Service::ALL
+            .into_iter()
+            .filter_map(|service| {
+                let lane = &lanes[service.index()];
+                lane.free
+                    .iter()
+                    .copied()
+                    .take_while(|&slot| slot < p)
+                    .find(|&slot| {
+                        !self.skip.contains(&slot)
+                            && !lane.uncertain.contains(&slot)
+                            && !lane.maybe_applied.contains(&slot)
+                    })
+                    .map(|slot| (service, slot, now.saturating_add(SPARE_LIFETIME)))
+            })
+            .min_by_key(|&(_, slot, _)| slot)
+    }
+}
+
+/// How long a spare is held while the other service is watched for the same slot.
+const SPARE_LIFETIME: Millis = Millis::from_secs(20);
+
+/// How soon a new scan may start after one ends or a target is dropped.
+fn rescan_after(config: &Config) -> Millis {
+    if config.polite {
+        config.recheck
+    } else {
+        Millis::ZERO
+    }
+}
 
 /// The matched pair: the smallest slot held at both services and not being released at either.
 pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
     let [hotel, band] = lanes;
     let releasing =
         |lane: &Lane, slot: Slot| lane.pending_writes().any(|op| op == Op::Cancel(slot));
-    hotel
-        .holds
-        .iter()
-        .copied()
-        .find(|&slot| band.holds(slot) && !releasing(hotel, slot) && !releasing(band, slot))
+    let in_doubt = |lane: &Lane, slot: Slot| lane.maybe_applied.contains(&slot);
+    hotel.holds.iter().copied().find(|&slot| {
+        band.holds(slot)
+            && !releasing(hotel, slot)
+            && !releasing(band, slot)
+            && !in_doubt(hotel, slot)
+            && !in_doubt(band, slot)
+    })
 }
 
 /// The holds `lane` may end up with: as known, after each pending write alone, after all.
@@ -390,25 +535,50 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         outcomes.push(one);
     }
     outcomes.push(all);
-    if !lane.holds_known || lane.holds_due.is_some() {
-        // Unknown holds (e.g. a 401 came before the re-read), or a lost request that may still
-        // land: any slot written ambiguously there may be held, each alone too, so that a slot
-        // that would be the pair counts as possibly held.
-        for &slot in &lane.uncertain {
-            let mut one = lane.holds.clone();
-            apply(&mut one, Op::Reserve(slot));
-            outcomes.push(one);
-        }
-        let mut maybe = lane.holds.clone();
-        for &slot in &lane.uncertain {
-            apply(&mut maybe, Op::Reserve(slot));
-        }
-        outcomes.push(maybe);
-    }
+    let mut outcomes: Vec<Vec<Slot>> = outcomes
+        .into_iter()
+        .flat_map(|holds| with_doubts(holds, &doubts(lane)))
+        .collect();
     for holds in &mut outcomes {
         holds.sort_unstable();
     }
     outcomes
+}
+
+/// Slots whose state at `lane` is in doubt: a write that may still land, or one a 5xx may hide.
+fn doubts(lane: &Lane) -> Vec<Slot> {
+    lane.uncertain
+        .iter()
+        .chain(&lane.maybe_applied)
+        .copied()
+        .collect()
+}
+
+/// `holds` as known, and with each slot in doubt flipped (a reserve that landed, a cancel that
+/// did), alone and all together: so a slot that would be the pair counts as held, and one
+/// that may be gone does not count as the pair.
+fn with_doubts(holds: Vec<Slot>, doubts: &[Slot]) -> Vec<Vec<Slot>> {
+    let flip = |holds: &mut Vec<Slot>, slot: Slot| {
+        if let Some(at) = holds.iter().position(|&held| held == slot) {
+            holds.remove(at);
+        } else {
+            holds.push(slot);
+            holds.sort_unstable();
+        }
+    };
+    let mut variants = vec![holds.clone()];
+    if doubts.is_empty() {
+        return variants;
+    }
+    let mut all = holds.clone();
+    for &slot in doubts {
+        let mut one = holds.clone();
+        flip(&mut one, slot);
+        flip(&mut all, slot);
+        variants.push(one);
+    }
+    variants.push(all);
+    variants
 }
 
 /// Whether `slot` can be part of a new pair at `lane`: held or free, and not a slot whose
@@ -416,6 +586,7 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
 fn eligible(lane: &Lane, slot: Slot) -> bool {
     (lane.holds(slot) || lane.is_free(slot))
         && !lane.uncertain.contains(&slot)
+        && !lane.maybe_applied.contains(&slot)
         && !lane.pending_writes().any(|op| op == Op::Cancel(slot))
 }
 

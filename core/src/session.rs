@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use crate::api::{ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, classify};
+use crate::api::{
+    ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, classify_lenient,
+    unavailable_retry_after,
+};
 use crate::backoff::{backoff, retry_wait};
 use crate::lane::{InFlight, Job, Lane, Origin};
 use crate::planner::{Mode, Planner, pair};
@@ -28,10 +31,20 @@ pub struct Config {
     pub delay: Millis,
     /// Attempts per operation, retries included (api.ini `retries`); 0 counts as 1.
     pub retries: u32,
-    /// Only slots `1..=window` are candidates (first 20 by default, clamped to 1..=200).
+    /// How many slots the page shows and its "first common free slots" list covers (20 by
+    /// default). Not a limit on pairing: the planner pairs on the earliest common slot of the
+    /// whole range the services list.
     pub window: u16,
-    /// How often a held pair re-reads the free lists for a better one.
+    /// With `polite`, how often a held pair re-reads the free lists for a better one. Also how
+    /// recent reads must be for [`Session::start`] to act on them at once.
     pub recheck: Millis,
+    /// Re-read the free lists only every `recheck`. Off by default: while a better pair is
+    /// possible, both free lists are read at every paced slot (the rule allows 60 a minute).
+    pub polite: bool,
+    /// While no better slot is free at both, hold the best better slot free at one service
+    /// (beside the pair, for at most 20 s) and watch the other for it. Off by default: see
+    /// `BENCHMARKS.md` / the core's figures for what it gains.
+    pub spare_hold: bool,
     /// How long the shell waits for a reply before it gives up (reports `Outcome::Timeout`).
     pub request_timeout: Millis,
     /// Seed of the jitter RNG.
@@ -45,6 +58,8 @@ impl Default for Config {
             retries: 3,
             window: 20,
             recheck: Millis(5000),
+            polite: false,
+            spare_hold: false,
             request_timeout: Millis(10_000),
             seed: 0,
         }
@@ -84,9 +99,10 @@ pub struct ServiceView {
     pub holds: Vec<Slot>,
     /// When the holds were last read (`None`: never read).
     pub holds_at: Option<Millis>,
-    /// False while a write's outcome is unknown: until the holds are re-read, and again until a
-    /// request the shell gave up on can no longer land (a timeout later). Holds that might pair
-    /// with such a write are kept meanwhile.
+    /// False while a write's outcome is unknown (a lost reply, a 5xx that a proxy may have
+    /// hidden an applied write behind) or the holds were never read (a cold start): until the
+    /// holds are re-read, and again until a request the shell gave up on can no longer land (a
+    /// timeout later). Holds that might pair with such a write are kept meanwhile.
     pub holds_known: bool,
     /// Operations queued or in flight, in order.
     pub pending: Vec<Op>,
@@ -150,8 +166,19 @@ pub enum EventKind {
         /// The new pair.
         to: Slot,
     },
-    /// No slot in the window is free at both services right now.
+    /// No slot is free at both services right now.
     NoCommonSlot,
+    /// A list had entries that are not slot ids: they were skipped, the rest was used.
+    SkippedIds {
+        /// Where.
+        service: Service,
+        /// Which list.
+        op: Op,
+        /// How many entries were skipped.
+        count: usize,
+        /// The first of them, as safe text.
+        example: String,
+    },
     /// An operation failed for good (after retries, or at once for 4xx).
     Failed {
         /// Where.
@@ -188,9 +215,20 @@ impl fmt::Display for EventKind {
                 f,
                 "Upgraded to slot {to} at both services; releasing slot {from}"
             ),
-            EventKind::NoCommonSlot => f.write_str(
-                "No slot in the window is free at both services right now; \
-                 still watching (a wider window in Settings looks further)",
+            EventKind::NoCommonSlot => {
+                f.write_str("No slot is free at both services right now; still watching")
+            }
+            EventKind::SkippedIds {
+                service,
+                op,
+                count,
+                example,
+            } => write!(
+                f,
+                "{} at the {service}: skipped {count} entr{} that {} not a slot id ({example})",
+                describe(*op),
+                if *count == 1 { "y" } else { "ies" },
+                if *count == 1 { "is" } else { "are" },
             ),
             EventKind::Failed { service, op, error } => {
                 write!(f, "{} at the {service} failed: {error}", describe(*op))
@@ -233,18 +271,27 @@ pub fn describe(op: Op) -> String {
 /// - Time never goes backwards: a `now` earlier than one already seen is treated as that one.
 ///
 /// # Guarantees
-/// - At most one request in flight per service, and at least `config.delay` between two sends
-///   to one service, retries and manual actions included (they share one queue per service).
-/// - Reads, and writes the server did not process (404, 429), are retried with exponential
-///   backoff and full jitter, honouring `Retry-After`, up to `config.retries` attempts and
-///   within a minute of the first. Each 429 also widens that service's spacing a little
-///   (given back slowly), so a server stricter than `delay` is met without a storm of 429s.
-/// - A write whose outcome is ambiguous (5xx, timeout, network error, unreadable 200) is never
-///   sent again blindly: the holds are re-read first, and the write is repeated only if it did
-///   not take effect.
+/// - At most one request in flight per service, and at least `config.delay` plus a margin
+///   sized from the spread of recent round trips between two sends to one service, retries and
+///   manual actions included (they share one queue per service).
+/// - Reads, and writes the server did not process (404, 429), are retried, honouring
+///   `Retry-After` (on 429 and 503), up to `config.retries` attempts and within a minute of
+///   the first: the planner's at the next paced slot (fresh lists are what it needs), manual
+///   ones with exponential backoff and full jitter. Each 429 also widens that service's
+///   spacing a little (given back slowly), so a server stricter than `delay` is met without a
+///   storm of 429s.
+/// - A planner write answered with a 5xx is sent again at the next paced slot (after any
+///   `Retry-After`) while the planner still wants it: the server answered, so nothing lands
+///   later. Until a 200 or a holds read settles it, its slot counts as possibly held.
+/// - A write whose outcome is ambiguous (timeout, network error, unreadable 200, or a 5xx on a
+///   manual write) is never sent again blindly: the holds are re-read first, and the write is
+///   repeated only if it did not take effect.
 /// - A request the shell gave up on may still reach the server later: for a while (one more
 ///   timeout) its slot is not chosen for a new pair, a hold that might pair with it is kept,
 ///   and the holds are read again afterwards before the planner calls anything done.
+/// - The planner never has more than 2 slots held or possibly held per service (writes in
+///   doubt and in flight count), releases only on both services' confirmed holds, and keeps
+///   the matched pair until a better one is held at both (make-before-break).
 /// - Manual actions while the planner is off are plain operations. While it runs, the planner
 ///   owns the holds: a hold outside its plan (e.g. a manual reserve) is released.
 #[derive(Debug)]
@@ -335,19 +382,49 @@ impl Session {
         self.update();
     }
 
-    /// Starts the auto-pair planner: re-read and adopt current holds (resume after a reload),
-    /// then pair and keep upgrading. Also lifts a 401 stop (the user may have fixed the key).
+    /// Starts the auto-pair planner: pair on the earliest common slot, adopt what is held,
+    /// and keep upgrading. Also lifts a 401 stop (the user may have fixed the key).
+    ///
+    /// What it reads first depends on what is known. Holds and free lists read within
+    /// `config.recheck` at both services: it reserves at once. A service where we may hold
+    /// something (holds seen before, a write in doubt, [`Session::expect_holds`]): its holds
+    /// are read first, so a held pair is resumed in one round trip. Otherwise (cold): the free
+    /// lists first, the reserves, then the holds, to adopt what an earlier session left.
     pub fn start(&mut self, now: Millis) {
         self.advance(now);
+        let recent = |at: Option<Millis>| {
+            at.is_some_and(|at| self.now.saturating_sub(at) <= self.config.recheck)
+        };
+        let mut free_since = Some(self.now);
         for lane in &mut self.lanes {
             lane.stopped = None;
-            lane.holds_known = false;
             lane.cooldown = Millis::ZERO;
             lane.queue.retain(|job| job.origin == Origin::Manual);
+            let confirmed = lane.settled() && lane.uncertain.is_empty() && recent(lane.holds_at);
+            if !confirmed {
+                let may_hold = lane.may_hold
+                    || !lane.holds.is_empty()
+                    || !lane.uncertain.is_empty()
+                    || !lane.maybe_applied.is_empty()
+                    || lane.holds_due.is_some();
+                lane.holds_known = false;
+                lane.holds_assumed = !may_hold;
+            }
+            free_since = match (free_since, lane.free_sent_at) {
+                (Some(since), Some(sent)) if recent(lane.free_at) => Some(since.min(sent)),
+                _ => None,
+            };
         }
-        self.planner.start(self.now);
+        self.planner.start(free_since.unwrap_or(self.now));
         self.push_event(EventKind::Auto(AutoState::Running));
         self.update();
+    }
+
+    /// Tells the session that this account may hold something at `service` it has not seen
+    /// (the shell remembers the last holds it knew, e.g. in storage across a reload): the next
+    /// [`Session::start`] reads the holds there first. A holds read clears it.
+    pub fn expect_holds(&mut self, service: Service) {
+        self.lanes[service.index()].may_hold = true;
     }
 
     /// Stops the planner. The matched pair is kept; a half-made pair is still cleaned up so no
@@ -375,7 +452,7 @@ impl Session {
         self.advance(now);
         for lane in &mut self.lanes {
             lane.queue.clear();
-            lane.holds_known = false;
+            lane.forget_holds();
         }
         self.planner.cleanup(true);
         self.push_event(EventKind::Auto(AutoState::Releasing));
@@ -445,7 +522,7 @@ impl Session {
             free_at: lane.free_at,
             holds: lane.holds.clone(),
             holds_at: lane.holds_at,
-            holds_known: lane.holds_known && lane.holds_due.is_none(),
+            holds_known: lane.settled(),
             pending: lane.pending(),
             stopped: lane.stopped.clone(),
         };
@@ -566,15 +643,34 @@ impl Session {
     /// Applies what a request's outcome teaches and decides its follow-up.
     fn complete(&mut self, service: Service, flight: InFlight, outcome: &Outcome) {
         let InFlight { job, sent_at, .. } = flight;
-        let result = classify(job.op, outcome);
+        let (result, skipped) = classify_lenient(job.op, outcome);
         let lane = &mut self.lanes[service.index()];
+        match outcome {
+            Outcome::Http { .. } => lane.on_round_trip(self.now.saturating_sub(sent_at)),
+            Outcome::Network(_) | Outcome::Timeout => lane.on_no_reply(),
+        }
         match &result {
             Err(ApiError::RateLimited { .. }) => lane.on_rate_limited(self.config.delay),
             _ => lane.on_not_rate_limited(self.config.delay),
         }
+        if let Some(example) = skipped.first() {
+            let kind = EventKind::SkippedIds {
+                service,
+                op: job.op,
+                count: skipped.len(),
+                example: example.clone(),
+            };
+            self.last_error = Some(kind.to_string());
+            self.push_event(kind);
+        }
         match result {
             Ok(reply) => self.on_success(service, job, sent_at, reply),
-            Err(error) => self.on_failure(service, job, error),
+            Err(error) => {
+                let retry_after = error
+                    .retry_after()
+                    .or_else(|| unavailable_retry_after(outcome));
+                self.on_failure(service, job, error, retry_after);
+            }
         }
     }
 
@@ -600,6 +696,9 @@ impl Session {
                 for slot in &slots {
                     lane.mark_taken(*slot);
                 }
+                // The lane sends one request at a time, so this read left after every 5xx.
+                lane.maybe_applied.clear();
+                lane.may_hold = false;
                 lane.holds = slots;
                 lane.holds_known = true;
                 lane.holds_at = Some(now);
@@ -608,10 +707,12 @@ impl Session {
                 }
             }
             (Op::Reserve(slot), Reply::Reserved(_)) => {
+                lane.maybe_applied.remove(&slot);
                 lane.add_hold(slot);
                 self.push_event(EventKind::Reserved { service, slot });
             }
             (Op::Cancel(slot), Reply::Cancelled) => {
+                lane.maybe_applied.remove(&slot);
                 lane.remove_hold(slot);
                 self.push_event(EventKind::Released { service, slot });
             }
@@ -649,7 +750,13 @@ impl Session {
         }
     }
 
-    fn on_failure(&mut self, service: Service, job: Job, error: ApiError) {
+    fn on_failure(
+        &mut self,
+        service: Service,
+        job: Job,
+        error: ApiError,
+        retry_after: Option<Millis>,
+    ) {
         let now = self.now;
         let op = job.op;
         self.last_error = Some(format!("{service}: {}: {error}", describe(op)));
@@ -658,6 +765,13 @@ impl Session {
             lane.queue.clear();
             lane.stopped = Some(error.clone());
             self.push_event(EventKind::ServiceStopped { service, error });
+            return;
+        }
+        if job.origin == Origin::Planner
+            && op.is_write()
+            && matches!(error, ApiError::Server { .. })
+        {
+            self.on_planner_write_answered(service, op, retry_after);
             return;
         }
         let retries = self.config.retries.max(1);
@@ -670,12 +784,13 @@ impl Session {
         } else {
             error.is_transient()
         };
-        let wait = retry_wait(
-            job.attempt,
-            self.config.delay,
-            error.retry_after(),
-            &mut self.rng,
-        );
+        let wait = if job.origin == Origin::Planner {
+            // The planner's reads are worth most when fresh: the next paced slot, unless the
+            // server asked for more.
+            retry_after.unwrap_or(Millis::ZERO)
+        } else {
+            retry_wait(job.attempt, self.config.delay, retry_after, &mut self.rng)
+        };
         let in_time = now.saturating_add(wait) <= job.created.saturating_add(OPERATION_DEADLINE);
         if safe_to_repeat && may_retry && in_time {
             let retry = Job {
@@ -699,19 +814,31 @@ impl Session {
                 error: error.clone(),
             });
         }
-        let wait = backoff(retries, self.config.delay, &mut self.rng);
+        let wait = backoff(retries, self.config.delay, &mut self.rng)
+            .max(retry_after.unwrap_or(Millis::ZERO));
         let lane = &mut self.lanes[service.index()];
-        lane.cooldown = now.saturating_add(wait);
+        // A refusal is information, not trouble: choose again at the next paced slot.
+        let refused = matches!(
+            error,
+            ApiError::SlotUnavailable(_) | ApiError::ReservationLimit(_)
+        );
+        if !refused {
+            lane.cooldown = now.saturating_add(wait);
+        }
         match (op, &error) {
             (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => {
                 lane.mark_taken(slot);
-                // A 409 on a slot we once wrote ambiguously may mean it is ours: re-read.
-                if lane.uncertain.contains(&slot) {
-                    lane.holds_known = false;
+                // A 409 on a slot we may hold (a write in doubt, or holds never read: a free
+                // list never lists our own holds) may mean it is ours: read the holds once.
+                if lane.uncertain.contains(&slot)
+                    || lane.maybe_applied.contains(&slot)
+                    || !lane.holds_known
+                {
+                    lane.forget_holds();
                 }
             }
             (Op::Reserve(_), ApiError::ReservationLimit(_)) | (Op::Cancel(_), _) => {
-                lane.holds_known = false;
+                lane.forget_holds();
             }
             _ => {}
         }
@@ -720,11 +847,23 @@ impl Session {
         self.fail(service, op, error);
     }
 
+    /// A planner write got a 5xx: the server answered, so nothing can land later. The planner
+    /// sends it again at the next paced slot (after `Retry-After`, if any) while it still wants
+    /// it; a 200 settles it, a 409 costs one holds read. Meanwhile the slot counts as possibly
+    /// held (a hostile proxy may have applied it before failing).
+    fn on_planner_write_answered(&mut self, service: Service, op: Op, retry_after: Option<Millis>) {
+        let lane = &mut self.lanes[service.index()];
+        if let Op::Reserve(slot) | Op::Cancel(slot) = op {
+            lane.maybe_applied.insert(slot);
+        }
+        lane.cooldown = self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO));
+    }
+
     fn on_ambiguous_write(&mut self, service: Service, job: Job, error: ApiError) {
         let now = self.now;
         let wait = backoff(job.attempt, self.config.delay, &mut self.rng);
         let lane = &mut self.lanes[service.index()];
-        lane.holds_known = false;
+        lane.forget_holds();
         // A request we gave up on may still reach the server: look again once that is unlikely.
         lane.holds_due = Some(now.saturating_add(self.config.request_timeout));
         if let Op::Reserve(slot) | Op::Cancel(slot) = job.op {

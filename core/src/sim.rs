@@ -35,6 +35,10 @@ pub struct Faults {
     pub lost_reply: u32,
     /// Share of 5xx replies with an HTML body instead of JSON.
     pub html_errors: u32,
+    /// Per mille of list replies (free list, holds) with one entry that is not a slot id.
+    pub malformed_id: u32,
+    /// `Retry-After` (seconds) sent with every 503, if any.
+    pub retry_after_503: Option<u64>,
 }
 
 /// One-way latency, drawn per request and per direction.
@@ -65,6 +69,9 @@ pub struct Crowd {
     pub block: u32,
     /// How long a blocked slot stays blocked.
     pub block_for: Millis,
+    /// Slots `1..=fill` are held by the crowd from the start and never given back (a crowd
+    /// that saturates the window); 0 for none.
+    pub fill: u16,
 }
 
 /// Everything that shapes one simulated world.
@@ -80,8 +87,13 @@ pub struct SimConfig {
     pub latency: Latency,
     /// Competing users.
     pub crowd: Crowd,
-    /// Answer 429 (`Retry-After: 1`) when two of our requests to a service arrive closer.
+    /// Answer 429 when two of our requests to a service arrive closer.
     pub min_gap: Option<Millis>,
+    /// The `Retry-After` (seconds) of those 429s.
+    pub rate_limit_retry_after: u64,
+    /// Refuse a third hold with 451, as the services do. Off, the model applies it, so that a
+    /// check of "at most 2 holds" tests the client's own writes, not the model's refusals.
+    pub enforce_limit: bool,
 }
 
 impl SimConfig {
@@ -105,8 +117,11 @@ impl SimConfig {
                 focus: 30,
                 block: 30,
                 block_for: Millis(8000),
+                fill: 0,
             },
             min_gap: None,
+            rate_limit_retry_after: 1,
+            enforce_limit: true,
         }
     }
 
@@ -123,6 +138,8 @@ impl SimConfig {
                 lost_request: 20,
                 lost_reply: 30,
                 html_errors: 300,
+                malformed_id: 20,
+                retry_after_503: None,
             },
             latency: Latency {
                 min: Millis(5),
@@ -137,8 +154,11 @@ impl SimConfig {
                 focus: 30,
                 block: 60,
                 block_for: Millis(10_000),
+                fill: 0,
             },
             min_gap: None,
+            rate_limit_retry_after: 1,
+            enforce_limit: true,
         }
     }
 }
@@ -234,6 +254,8 @@ pub struct Sim {
     queue: BTreeMap<(Millis, u64), Pending>,
     seq: u64,
     applied: Vec<Applied>,
+    /// When each of our requests reached each service, in order.
+    arrivals: [Vec<Millis>; 2],
 }
 
 impl Sim {
@@ -247,8 +269,17 @@ impl Sim {
             queue: BTreeMap::new(),
             seq: 0,
             applied: Vec::new(),
+            arrivals: [Vec::new(), Vec::new()],
             config,
         };
+        for service in Service::ALL {
+            for n in 1..=sim.config.crowd.fill.min(sim.config.slots) {
+                let crowd_user = US + 1 + u32::from(n);
+                if let Some(slot) = Slot::new(n) {
+                    sim.set_holder(service, slot, Some(crowd_user));
+                }
+            }
+        }
         if sim.config.crowd.active {
             // Start with a crowd already in place, as the real services have.
             for service in Service::ALL {
@@ -326,6 +357,12 @@ impl Sim {
             .collect()
     }
 
+    /// The smallest slot of the whole range free or held by `user` at both services.
+    #[must_use]
+    pub fn earliest_common(&self, user: u32) -> Option<Slot> {
+        self.best_common(self.config.slots, user)
+    }
+
     /// The smallest slot in `1..=window` free or held by `user` at both services.
     #[must_use]
     pub fn best_common(&self, window: u16, user: u32) -> Option<Slot> {
@@ -341,6 +378,36 @@ impl Sim {
     /// Our writes applied since the last call.
     pub fn take_applied(&mut self) -> Vec<Applied> {
         std::mem::take(&mut self.applied)
+    }
+
+    /// The slots of our reserves at `service` still on their way (they may yet be applied).
+    #[must_use]
+    pub fn reserves_on_the_way(&self, service: Service) -> Vec<Slot> {
+        self.queue
+            .values()
+            .filter_map(|pending| match pending {
+                Pending::Arrive {
+                    service: at,
+                    op: Op::Reserve(slot),
+                    ..
+                } if *at == service => Some(*slot),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// When our requests reached `service`, in order (lost requests never do).
+    #[must_use]
+    pub fn arrivals(&self, service: Service) -> &[Millis] {
+        &self.arrivals[service.index()]
+    }
+
+    /// Whether a write of ours is still on its way to a service.
+    #[must_use]
+    pub fn has_writes_on_the_way(&self) -> bool {
+        self.queue
+            .values()
+            .any(|pending| matches!(pending, Pending::Arrive { op, .. } if op.is_write()))
     }
 
     /// Whether requests are still on their way or replies still due.
@@ -453,6 +520,7 @@ impl Sim {
                     deadline,
                     fate,
                 } => {
+                    self.arrivals[service.index()].push(self.now);
                     let outcome = self.process(service, op, fate);
                     let replied = self.now.saturating_add(reply_latency);
                     if replied <= deadline {
@@ -495,11 +563,12 @@ impl Sim {
         let block_for = self.config.crowd.block_for;
         let user = 1 + u32::try_from(self.rng.up_to(999)).unwrap_or(0);
         let now = self.now;
+        let fill = self.config.crowd.fill;
         let model = &mut self.services[service.index()];
         let Ok(index) = usize::try_from(slot) else {
             return;
         };
-        if index >= model.holder.len() {
+        if index >= model.holder.len() || index <= usize::from(fill) {
             return;
         }
         match model.holder[index] {
@@ -524,7 +593,13 @@ impl Sim {
         }
         match fate {
             Fate::Unavailable => {
-                return error(503, "Service Unavailable", "Service unavailable", html);
+                let mut outcome = error(503, "Service Unavailable", "Service unavailable", html);
+                if let (Outcome::Http { retry_after, .. }, Some(secs)) =
+                    (&mut outcome, self.config.faults.retry_after_503)
+                {
+                    *retry_after = Some(secs.to_string());
+                }
+                return outcome;
             }
             Fate::ServerError => {
                 return error(500, "Internal Server Error", "Internal error", html);
@@ -533,7 +608,7 @@ impl Sim {
                 return Outcome::Http {
                     status: 429,
                     reason: "Too Many Requests".to_owned(),
-                    retry_after: Some("1".to_owned()),
+                    retry_after: Some(self.config.rate_limit_retry_after.to_string()),
                     body: r#"{"code":429,"message":"Too many requests."}"#.to_owned(),
                 };
             }
@@ -548,6 +623,9 @@ impl Sim {
 
     fn apply(&mut self, service: Service, op: Op) -> Outcome {
         let now = self.now;
+        let malformed = matches!(op, Op::Available | Op::Holds)
+            && self.rng.chance(self.config.faults.malformed_id);
+        let enforce_limit = self.config.enforce_limit;
         let matched_before = self.matched(US);
         let model = &mut self.services[service.index()];
         match op {
@@ -556,7 +634,7 @@ impl Sim {
                     .filter(|&i| model.is_free(i, now))
                     .map(|i| format!(r#"{{"id":"{i}"}}"#))
                     .collect();
-                ok(format!("[{}]", free.join(",")))
+                ok(list(free, malformed))
             }
             Op::Holds => {
                 let held: Vec<String> = model
@@ -564,7 +642,7 @@ impl Sim {
                     .iter()
                     .map(|slot| format!(r#"{{"id":"{slot}"}}"#))
                     .collect();
-                ok(format!("[{}]", held.join(",")))
+                ok(list(held, malformed))
             }
             Op::Reserve(slot) => {
                 let Some(index) = model.index(slot) else {
@@ -573,7 +651,7 @@ impl Sim {
                 if !model.is_free(index, now) {
                     return error(409, "Conflict", "Slot is not available.", false);
                 }
-                if model.holds_of(US).len() >= 2 {
+                if enforce_limit && model.holds_of(US).len() >= 2 {
                     return error(
                         451,
                         "Unavailable For Legal Reasons",
@@ -610,6 +688,14 @@ impl Sim {
     }
 }
 
+/// A JSON list of id objects; `malformed` puts an entry that is not a slot id first.
+fn list(mut items: Vec<String>, malformed: bool) -> String {
+    if malformed {
+        items.insert(0, r#"{"id":"n/a"}"#.to_owned());
+    }
+    format!("[{}]", items.join(","))
+}
+
 fn ok(body: String) -> Outcome {
     Outcome::Http {
         status: 200,
@@ -642,6 +728,17 @@ pub struct Sent {
     pub request: Request,
 }
 
+/// An outcome the driver fed back to the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    /// When.
+    pub at: Millis,
+    /// The request it answers.
+    pub id: RequestId,
+    /// What the shell observed.
+    pub outcome: Outcome,
+}
+
 /// Drives a [`Session`] against a [`Sim`] on a virtual clock that jumps to the earliest
 /// deadline of either, as a shell would: after every input, drain the requests and events.
 #[derive(Debug)]
@@ -656,6 +753,8 @@ pub struct World {
     pub sent: [Vec<Sent>; 2],
     /// Every event, in order.
     pub events: Vec<Event>,
+    /// Every outcome fed back, in order.
+    pub received: Vec<Received>,
     /// The request in flight per service (the driver checks there is never a second).
     outstanding: [Option<RequestId>; 2],
     /// Broken rules the driver itself can see (one in flight, pacing, livelock).
@@ -676,6 +775,7 @@ impl World {
             now: Millis::ZERO,
             sent: [Vec::new(), Vec::new()],
             events: Vec::new(),
+            received: Vec::new(),
             outstanding: [None, None],
             violations: Vec::new(),
             steps_at_now: 0,
@@ -752,7 +852,12 @@ impl World {
                     *slot = None;
                 }
             }
-            self.session.handle_response(self.now, id, outcome);
+            self.session.handle_response(self.now, id, outcome.clone());
+            self.received.push(Received {
+                at: self.now,
+                id,
+                outcome,
+            });
             self.drain();
         }
         self.session.handle_timeout(self.now);
@@ -771,14 +876,15 @@ impl World {
         check(self);
     }
 
-    /// Nothing queued or in flight, no request on the wire, the planner not busy.
+    /// No write queued, in flight or on the wire, the planner not making a pair or releasing.
+    /// Reads may go on: while a better pair is possible the planner keeps reading free lists.
     #[must_use]
     pub fn is_quiet(&self) -> bool {
         let view = self.session.view();
         view.services
             .iter()
-            .all(|service| service.pending.is_empty())
-            && !self.sim.has_traffic()
+            .all(|service| service.pending.iter().all(|op| !op.is_write()))
+            && !self.sim.has_writes_on_the_way()
             && !matches!(view.auto, crate::AutoState::Releasing)
             && view.target.is_none()
     }

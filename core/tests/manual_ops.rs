@@ -90,8 +90,11 @@ fn manual_actions_share_one_pacer_and_queue() {
     assert_eq!(cancel.op, Op::Cancel(slot(7)));
     assert_eq!(
         now,
-        config().delay.saturating_add(SEND_MARGIN),
-        "paced a full delay (and the send margin) after the previous send"
+        Millis(100)
+            .saturating_add(config().delay)
+            .saturating_add(SEND_MARGIN),
+        "paced a full delay (and the send margin) after the previous reply: the reserve \
+         reached the hotel before its reply came back, so arrivals stay a delay apart"
     );
     session.handle_response(now, cancel.id, status(409));
     let view = session.view();

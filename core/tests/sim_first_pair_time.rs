@@ -1,114 +1,118 @@
-//! Scenario: how fast the first pair comes, in simulated time, against the lower bound: three
-//! paced requests per service (holds, free list, reserve) ⇒ 2 × delay. Prints the figures
-//! (`cargo test -p hotelband-core --test sim_first_pair_time -- --nocapture`).
+//! Scenario: how fast the first pair comes, in simulated time, on a quiet world (no crowd, no
+//! faults). Cold (nothing known): one free list read and one reserve per service, so exactly 4
+//! requests, and a delay + send margin after the free list's reply, then a round trip. Warm (holds and free lists read just
+//! before Start): the reserves go out at once, one round trip. The figures are printed by
+//! `cargo run -p hotelband-core --features sim --example figures`.
 
 mod common;
 
-use common::{core_config, seeds, started};
+use common::{SEEDS, core_config, first_pair_at, requests_until, seeds, started};
 use hotelband_core::sim::{SimConfig, US, World};
-use hotelband_core::{EventKind, Millis};
+use hotelband_core::{Millis, Op, SEND_MARGIN};
 
-struct Figures {
-    first_pair: Vec<u64>,
-    requests: Vec<usize>,
-    /// Requests over the whole minute, both services.
-    per_minute: Vec<usize>,
-    missed: usize,
+fn quiet(seed: u64) -> SimConfig {
+    let mut sim = SimConfig::calm(seed);
+    sim.crowd.active = false;
+    sim
 }
 
-fn measure(make: impl Fn(u64) -> SimConfig, runs: u64) -> Figures {
-    let mut figures = Figures {
-        first_pair: Vec::new(),
-        requests: Vec::new(),
-        per_minute: Vec::new(),
-        missed: 0,
-    };
-    for seed in seeds(runs) {
-        let mut world: World = started(make(seed), seed);
-        world.run_until(Millis(60_000), |_| {});
-        figures.per_minute.push(world.requests());
-        // The first pair as the user sees it: when the session announces it.
-        let first = world.events.iter().find_map(|event| match event.kind {
-            EventKind::PairSecured { .. } => Some(event.at),
-            _ => None,
-        });
-        match first {
-            Some(at) => {
-                // The pair is real: the model holds it for us (or held it, if upgraded since).
-                assert!(
-                    !world.sim.matched(US).is_empty() || world.session.view().pair.is_none(),
-                    "seed {seed}"
-                );
-                let requests = world
-                    .sent
-                    .iter()
-                    .flatten()
-                    .filter(|sent| sent.at <= at)
-                    .count();
-                figures.first_pair.push(at.0);
-                figures.requests.push(requests);
-            }
-            None => figures.missed += 1,
+/// The longest one-way trip in `quiet`.
+fn max_one_way() -> u64 {
+    quiet(0).latency.max.0
+}
+
+#[test]
+fn a_cold_pair_takes_exactly_four_requests_and_one_paced_slot() {
+    let delay = core_config(0).delay.0;
+    for seed in seeds(SEEDS) {
+        let mut world = started(quiet(seed), seed);
+        world.run_until(Millis(10_000), |_| {});
+        let at = first_pair_at(&world).unwrap_or_else(|| panic!("seed {seed}: no pair"));
+        assert_eq!(requests_until(&world, at), 4, "seed {seed}");
+        let ops: Vec<Op> = world
+            .sent
+            .iter()
+            .flat_map(|sent| sent.iter().take(2).map(|s| s.request.op))
+            .collect();
+        assert!(
+            matches!(
+                ops[..],
+                [Op::Available, Op::Reserve(_), Op::Available, Op::Reserve(_)]
+            ),
+            "seed {seed}: {ops:?}"
+        );
+        // The reserve waits for the pacer (a delay after the free list's reply, so that
+        // arrivals stay a delay apart), then one round trip.
+        let earliest = delay + SEND_MARGIN.0;
+        assert!(
+            at.0 > earliest,
+            "seed {seed}: faster than the pacing allows: {at}"
+        );
+        assert!(at.0 <= earliest + 4 * max_one_way(), "seed {seed}: {at}");
+        // The holds are read right after, to adopt what an earlier session left.
+        for sent in &world.sent {
+            assert_eq!(
+                sent.get(2).map(|s| s.request.op),
+                Some(Op::Holds),
+                "seed {seed}"
+            );
+        }
+        assert!(!world.sim.matched(US).is_empty(), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_warm_start_reserves_at_once_and_pairs_in_one_round_trip() {
+    for seed in seeds(SEEDS) {
+        let mut world = World::new(quiet(seed), core_config(seed));
+        world.session.refresh(world.now);
+        world.drain();
+        // The tables are on screen (both reads done, the pacer ready); Start a moment later.
+        let click = Millis(3_000 + (seed * 37) % 2_500);
+        world.run_until(click, |_| {});
+        let before = world.requests();
+        world.session.start(world.now);
+        world.drain();
+        world.run_until(click.saturating_add(Millis(5_000)), |_| {});
+        let at = first_pair_at(&world).unwrap_or_else(|| panic!("seed {seed}: no pair"));
+        assert!(
+            at.saturating_sub(click).0 <= 2 * max_one_way(),
+            "seed {seed}: the pair came {} after the click",
+            at.saturating_sub(click)
+        );
+        // The first requests after the click are the reserves.
+        for sent in &world.sent {
+            let first = sent.iter().find(|s| s.at >= click).map(|s| s.request.op);
+            assert!(
+                matches!(first, Some(Op::Reserve(_))),
+                "seed {seed}: {first:?}"
+            );
+        }
+        assert_eq!(requests_until(&world, at), before + 2, "seed {seed}");
+    }
+}
+
+#[test]
+fn a_session_that_may_hold_reads_its_holds_first_and_resumes_in_one_round_trip() {
+    for seed in seeds(SEEDS) {
+        let mut world = World::new(quiet(seed), core_config(seed));
+        let pair =
+            hotelband_core::Slot::new(3 + u16::try_from(seed % 17).unwrap_or(0)).expect("non-zero");
+        for service in hotelband_core::Service::ALL {
+            world.sim.set_holder(service, pair, Some(US));
+            world.session.expect_holds(service);
+        }
+        world.session.start(world.now);
+        world.drain();
+        world.run_until(Millis(5_000), |_| {});
+        let at = first_pair_at(&world).unwrap_or_else(|| panic!("seed {seed}: no pair"));
+        assert!(at.0 <= 2 * max_one_way(), "seed {seed}: recognised at {at}");
+        for sent in &world.sent {
+            assert_eq!(
+                sent.first().map(|s| s.request.op),
+                Some(Op::Holds),
+                "seed {seed}"
+            );
         }
     }
-    figures
-}
-
-fn summary(name: &str, figures: &Figures, bound: u64) {
-    let mut times = figures.first_pair.clone();
-    times.sort_unstable();
-    let pct = |p: usize| {
-        times
-            .get(times.len().saturating_sub(1) * p / 100)
-            .copied()
-            .unwrap_or(0)
-    };
-    let mean_requests =
-        figures.requests.iter().sum::<usize>() as f64 / figures.requests.len().max(1) as f64;
-    let mean_minute =
-        figures.per_minute.iter().sum::<usize>() as f64 / figures.per_minute.len().max(1) as f64;
-    println!(
-        "{name}: runs {} (no pair in 60 s: {}), first pair ms p50 {} p90 {} max {} \
-         (lower bound {bound}), requests to first pair mean {mean_requests:.1} (minimum 6), \
-         requests in the first minute mean {mean_minute:.0} (pacing allows 120)",
-        times.len() + figures.missed,
-        figures.missed,
-        pct(50),
-        pct(90),
-        pct(100),
-    );
-}
-
-#[test]
-fn first_pair_near_the_lower_bound_without_faults() {
-    let delay = core_config(0).delay.0;
-    let quiet = |seed| {
-        let mut sim = SimConfig::calm(seed);
-        sim.crowd.active = false;
-        sim
-    };
-    let figures = measure(quiet, 200);
-    summary("no crowd, no faults", &figures, 2 * delay);
-    assert_eq!(figures.missed, 0);
-    for (&at, &requests) in figures.first_pair.iter().zip(&figures.requests) {
-        assert!(at >= 2 * delay, "faster than the pacing allows: {at}");
-        // Two paced rounds plus at most two round trips of 2 × 120 ms.
-        assert!(at <= 2 * delay + 480, "{at}");
-        assert_eq!(requests, 6);
-    }
-}
-
-#[test]
-fn first_pair_figures_under_a_crowd_and_faults() {
-    let delay = core_config(0).delay.0;
-    let calm = measure(SimConfig::calm, 300);
-    summary("calm crowd", &calm, 2 * delay);
-    let hostile = measure(SimConfig::hostile, 300);
-    summary("hostile", &hostile, 2 * delay);
-    for figures in [&calm, &hostile] {
-        assert!(figures.first_pair.iter().all(|&at| at >= 2 * delay));
-    }
-    assert_eq!(calm.missed, 0);
-    // Most hostile runs still pair within a minute.
-    assert!(hostile.missed * 10 < hostile.first_pair.len());
 }

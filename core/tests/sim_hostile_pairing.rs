@@ -21,7 +21,7 @@ fn run(seed: u64) -> Vec<String> {
 
 #[test]
 fn hostile_worlds_end_with_the_best_pair_and_break_no_rule() {
-    let failures: Vec<_> = seeds(1000)
+    let failures: Vec<_> = seeds(common::SEEDS)
         .map(|seed| (seed, run(seed)))
         .filter(|(_, violations)| !violations.is_empty())
         .collect();

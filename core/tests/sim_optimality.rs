@@ -1,35 +1,36 @@
 //! Scenario: no faults, a crowd taking and releasing early slots. Optimality: whenever a slot
-//! `j` better than the held pair (or any slot, before the first pair) stays free at both
-//! services for two whole recheck periods, the planner holds it (or better) by then — with a
-//! margin for the reads and reserves themselves. Also every per-step invariant.
+//! better than the held pair (or any slot, before the first pair; the whole range, not just
+//! the window) stays free at both services for six paced slots, the planner holds it (or
+//! better) by then: it reads both free lists at every paced slot, so it needs few. Also every per-step invariant.
 
 mod common;
 
-use common::{Invariants, core_config, expect_best_pair, report, seeds, settle};
+use common::{
+    Invariants, SEEDS, check_arrivals, core_config, expect_best_pair, lenient, seeds, settle, sweep,
+};
 use hotelband_core::sim::{SimConfig, US, World};
 use hotelband_core::{Millis, Service, Slot};
 
-/// Time to act on a scan: a paced read and a paced reserve, each with a round trip.
-const MARGIN: Millis = Millis(2 * (1000 + 2 * 120));
+/// Six paced slots (at most `delay + delay / 4` each, the margin being the last round trip),
+/// the worst chain seen over 10 000 seeds: an upgrade finishing as the slot opens (its reserve
+/// and the old pair's release), a better target refused at one service (its reserve there,
+/// the release of its half at the other: 2 holds already), then a read that sees the opening
+/// and the reserve. Plus two round trips of 2 × 120 ms. (Before v2: two 5 s recheck periods.)
+const LIMIT: Millis = Millis(6 * 1250 + 2 * 240);
 
 fn run(seed: u64) -> Vec<String> {
-    let mut world = World::new(SimConfig::calm(seed), core_config(seed));
+    let sim = lenient(SimConfig::calm(seed));
+    let slots = sim.slots;
+    let mut world = World::new(sim, core_config(seed));
     let invariants = Invariants::default();
-    let window = world.session.config().window;
-    let limit = world
-        .session
-        .config()
-        .recheck
-        .saturating_add(world.session.config().recheck)
-        .saturating_add(MARGIN);
-    // For each slot of the window: since when it has been better than our pair and free at both.
-    let mut since: Vec<Option<Millis>> = vec![None; usize::from(window) + 1];
+    // For each slot: since when it has been better than our pair and free at both.
+    let mut since: Vec<Option<Millis>> = vec![None; usize::from(slots) + 1];
     world.session.start(world.now);
     world.drain();
-    world.run_until(Millis(90_000), |w| {
+    world.run_until(Millis(45_000), |w| {
         invariants.check(w);
         let pair = w.sim.matched(US).first().copied();
-        for n in 1..=window {
+        for n in 1..=slots {
             let Some(slot) = Slot::new(n) else { continue };
             let better = pair.is_none_or(|pair| slot < pair);
             let open = better
@@ -39,7 +40,7 @@ fn run(seed: u64) -> Vec<String> {
             let entry = &mut since[usize::from(n)];
             match (*entry, open) {
                 (None, true) => *entry = Some(w.now),
-                (Some(start), true) if w.now.saturating_sub(start) > limit => {
+                (Some(start), true) if w.now.saturating_sub(start) > LIMIT => {
                     w.violations.push(format!(
                         "{}: slot {slot} free at both since {start}, pair still {pair:?}",
                         w.now
@@ -49,18 +50,24 @@ fn run(seed: u64) -> Vec<String> {
                 (_, false) => *entry = None,
                 _ => {}
             }
+            if pair.is_some_and(|pair| slot >= pair) {
+                break;
+            }
         }
     });
+    check_arrivals(&mut world);
     settle(&mut world, &invariants);
     expect_best_pair(&mut world);
     world.violations
 }
 
 #[test]
-fn a_better_slot_free_for_two_recheck_periods_ends_up_held() {
-    let failures: Vec<_> = seeds(1000)
-        .map(|seed| (seed, run(seed)))
-        .filter(|(_, violations)| !violations.is_empty())
-        .collect();
-    report("optimality", &failures);
+fn a_better_slot_free_for_six_paced_slots_ends_up_held() {
+    sweep("optimality", seeds(SEEDS), run);
+}
+
+/// Seeds beyond the default sweep that needed the longest chains.
+#[test]
+fn regression_seeds() {
+    sweep("optimality regressions", [5408, 5893, 6877], run);
 }

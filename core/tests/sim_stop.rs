@@ -40,7 +40,7 @@ fn stop_at(seed: u64, release_all: bool) -> Vec<String> {
 
 #[test]
 fn stop_leaves_a_pair_or_nothing() {
-    let failures: Vec<_> = seeds(500)
+    let failures: Vec<_> = seeds(common::SEEDS)
         .map(|seed| (seed, stop_at(seed, false)))
         .filter(|(_, violations)| !violations.is_empty())
         .collect();
@@ -49,7 +49,7 @@ fn stop_leaves_a_pair_or_nothing() {
 
 #[test]
 fn stop_and_release_all_leaves_nothing() {
-    let failures: Vec<_> = seeds(500)
+    let failures: Vec<_> = seeds(common::SEEDS)
         .map(|seed| (seed, stop_at(seed, true)))
         .filter(|(_, violations)| !violations.is_empty())
         .collect();

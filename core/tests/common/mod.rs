@@ -1,16 +1,20 @@
 //! Shared harness for the simulation tests: configs, per-step invariants, settling, the final check.
 #![allow(dead_code, unreachable_pub)]
 
-use hotelband_core::sim::{Faults, SimConfig, US, World};
-use hotelband_core::{AutoState, Config, Millis, Op, Service, Slot};
+use std::collections::BTreeSet;
 
-/// The core's settings in the simulations: the real 1 s pacing and 5 s recheck.
+use hotelband_core::sim::{Faults, SimConfig, US, World};
+use hotelband_core::{AutoState, Config, EventKind, Millis, Op, Service, Slot};
+
+/// The core's settings in the simulations: the real 1 s pacing, the default (eager) rescans.
 pub fn core_config(seed: u64) -> Config {
     Config {
         delay: Millis(1000),
         retries: 3,
         window: 20,
         recheck: Millis(5000),
+        polite: false,
+        spare_hold: false,
         request_timeout: Millis(10_000),
         seed,
     }
@@ -25,22 +29,39 @@ pub fn seeds(default: u64) -> std::ops::Range<u64> {
     0..n
 }
 
+/// Seeds per scenario by default.
+pub const SEEDS: u64 = 3000;
+
+/// `sim` with the model's 2-holds limit off: a third hold lands, so the per-step check of at
+/// most 2 holds is about the client's own writes.
+pub fn lenient(mut sim: SimConfig) -> SimConfig {
+    sim.enforce_limit = false;
+    sim
+}
+
 /// Invariants checked after every step of a run.
 #[derive(Debug, Default)]
 pub struct Invariants {
     /// Set once stop_and_release_all was called: releasing the pair is then the point.
     pub release_all: bool,
+    /// Holds exist that the client was never told of: it can only learn of them from a 451, so
+    /// only what landed is counted (the model's limit must be on).
+    pub unseen_holds: bool,
 }
 
 impl Invariants {
     pub fn check(&self, world: &mut World) {
         let now = world.now;
         for service in Service::ALL {
-            let held = world.sim.holds(service, US);
-            if held.len() > 2 {
-                world
-                    .violations
-                    .push(format!("{now}: {} holds at the {service}", held.len()));
+            // What the client's own writes hold or may still make land: never more than 2.
+            let mut mine: BTreeSet<Slot> = world.sim.holds(service, US).into_iter().collect();
+            if !self.unseen_holds {
+                mine.extend(world.sim.reserves_on_the_way(service));
+            }
+            if mine.len() > 2 {
+                world.violations.push(format!(
+                    "{now}: our writes hold or may land {mine:?} at the {service}"
+                ));
             }
             let view = world.session.view();
             if view.services[service.index()].holds.len() > 2 {
@@ -67,39 +88,58 @@ impl Invariants {
     }
 }
 
-/// Turns faults and the crowd off and runs until the session is quiet and has had three recheck
-/// periods to find the best pair (blocked slots expire meanwhile).
+/// Turns faults and the crowd off and runs until the session is quiet and has had time to find
+/// the best pair (blocked slots expire meanwhile).
 pub fn settle(world: &mut World, invariants: &Invariants) {
     world.sim.set_faults(Faults::default());
     world.sim.freeze_crowd();
-    let recheck = world.session.config().recheck;
-    let end = world
-        .now
-        .saturating_add(Millis(30_000))
-        .saturating_add(recheck);
+    // Long enough for blocked slots to expire (10 s) and a few rescans after.
+    let end = world.now.saturating_add(Millis(15_000));
     world.run_until(end, |w| invariants.check(w));
+    // Quiet, no write in doubt that could still change the holds, and the last decision taken
+    // on fresh free lists (the planner reads them at every paced slot while it may improve).
+    let calm = |world: &World| {
+        let view = world.session.view();
+        let fresh = |at: Option<Millis>| {
+            view.auto != AutoState::Running
+                || view.pair.is_some_and(|pair| pair.get() == 1)
+                || at.is_some_and(|at| world.now.saturating_sub(at) <= Millis(3000))
+        };
+        world.is_quiet()
+            && view.services.iter().all(|service| {
+                service.stopped.is_some() || (service.holds_known && fresh(service.free_at))
+            })
+    };
     let give_up = world.now.saturating_add(Millis(120_000));
-    while !world.is_quiet() && world.now < give_up {
+    let mut calm_since = None;
+    while world.now < give_up {
+        // Calm for 3 s: a decision taken on the read that made it calm has been carried out.
+        match (calm(world), calm_since) {
+            (true, Some(since)) if world.now.saturating_sub(since) >= Millis(3000) => break,
+            (true, None) => calm_since = Some(world.now),
+            (true, Some(_)) => {}
+            (false, _) => calm_since = None,
+        }
         let next = world.now.saturating_add(Millis(1000));
         world.run_until(next, |w| invariants.check(w));
     }
-    if !world.is_quiet() {
+    if !calm(world) {
         world
             .violations
             .push(format!("{}: not quiet after settling", world.now));
     }
 }
 
-/// At quiescence, after the planner ran: exactly the best common pair, or nothing if none.
+/// After settling, with the planner running: exactly the earliest common pair of the whole
+/// range (or nothing if there is none), never an unmatched hold.
 pub fn expect_best_pair(world: &mut World) {
-    let window = world.session.config().window;
-    let best = world.sim.best_common(window, US);
+    let best = world.sim.earliest_common(US);
     let hotel = world.sim.holds(Service::Hotel, US);
     let band = world.sim.holds(Service::Band, US);
     let expected: Vec<Slot> = best.into_iter().collect();
     if hotel != expected || band != expected {
         world.violations.push(format!(
-            "at quiescence: hotel {hotel:?}, band {band:?}, best common {best:?}, auto {:?}",
+            "at quiescence: hotel {hotel:?}, band {band:?}, earliest common {best:?}, auto {:?}",
             world.session.view().auto
         ));
     }
@@ -137,10 +177,102 @@ pub fn report(scenario: &str, failures: &[(u64, Vec<String>)]) {
     panic!("{text}");
 }
 
-/// A hostile world for `seed`, the planner started at time zero.
+/// Sweeps `run` over `seeds` and reports the failing ones.
+pub fn sweep(
+    scenario: &str,
+    seeds: impl IntoIterator<Item = u64>,
+    run: impl Fn(u64) -> Vec<String>,
+) {
+    let failures: Vec<_> = seeds
+        .into_iter()
+        .map(|seed| (seed, run(seed)))
+        .filter(|(_, violations)| !violations.is_empty())
+        .collect();
+    report(scenario, &failures);
+}
+
+/// A world for `seed`, the planner started at time zero.
 pub fn started(sim: SimConfig, seed: u64) -> World {
     let mut world = World::new(sim, core_config(seed));
     world.session.start(world.now);
     world.drain();
     world
+}
+
+/// When the session first announced a pair.
+pub fn first_pair_at(world: &World) -> Option<Millis> {
+    world.events.iter().find_map(|event| match event.kind {
+        EventKind::PairSecured { .. } => Some(event.at),
+        _ => None,
+    })
+}
+
+/// Requests sent to both services up to and including `at`.
+pub fn requests_until(world: &World, at: Millis) -> usize {
+    world
+        .sent
+        .iter()
+        .flatten()
+        .filter(|sent| sent.at <= at)
+        .count()
+}
+
+/// For every reply carrying a `Retry-After`, the next request to that service came no earlier:
+/// a violation per breach.
+pub fn check_retry_after(world: &mut World) {
+    let mut breaches = Vec::new();
+    for received in &world.received {
+        let hotelband_core::Outcome::Http {
+            status,
+            retry_after: Some(raw),
+            ..
+        } = &received.outcome
+        else {
+            continue;
+        };
+        let Ok(secs) = raw.trim().parse::<u64>() else {
+            continue;
+        };
+        let Some(service) = Service::ALL.into_iter().find(|service| {
+            world.sent[service.index()]
+                .iter()
+                .any(|sent| sent.request.id == received.id)
+        }) else {
+            continue;
+        };
+        let wait = Millis::from_secs(secs);
+        let next = world.sent[service.index()]
+            .iter()
+            .find(|sent| sent.at >= received.at && sent.request.id > received.id);
+        if let Some(next) = next
+            && next.at.saturating_sub(received.at) < wait
+        {
+            breaches.push(format!(
+                "{}: {status} with Retry-After {secs} s at the {service}, next request {} later",
+                received.at,
+                next.at.saturating_sub(received.at)
+            ));
+        }
+    }
+    world.violations.extend(breaches);
+}
+
+/// Every two of our requests reached each service at least `delay` apart (the rule is about
+/// arrivals). Only where every request is answered: after a lost reply the client cannot know
+/// when its request arrived.
+pub fn check_arrivals(world: &mut World) {
+    let delay = world.session.config().delay;
+    for service in Service::ALL {
+        let close = world
+            .sim
+            .arrivals(service)
+            .windows(2)
+            .find(|pair| pair[1].saturating_sub(pair[0]) < delay)
+            .map(|pair| (pair[0], pair[1]));
+        if let Some((first, second)) = close {
+            world.violations.push(format!(
+                "requests reached the {service} at {first} and {second}, closer than {delay}"
+            ));
+        }
+    }
 }

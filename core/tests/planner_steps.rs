@@ -1,0 +1,154 @@
+//! Scenario: the planner driven by hand, step by step (no model), on the cases where the order
+//! of requests is the point: a cold start (free lists, reserves, then holds), a 503 on a
+//! reserve (the same reserve again after the `Retry-After`, no holds read in between), and a
+//! 409 while the holds are unconfirmed (one holds read, then a new choice).
+
+use hotelband_core::{Config, EventKind, Millis, Op, Outcome, Request, Service, Session, Slot};
+
+fn slot(n: u16) -> Slot {
+    Slot::new(n).expect("non-zero")
+}
+
+fn reply(status: u16, retry_after: Option<&str>, body: &str) -> Outcome {
+    Outcome::Http {
+        status,
+        reason: String::new(),
+        retry_after: retry_after.map(str::to_owned),
+        body: body.into(),
+    }
+}
+
+fn free(slots: &[u16]) -> Outcome {
+    let items: Vec<String> = slots.iter().map(|n| format!(r#"{{"id":"{n}"}}"#)).collect();
+    reply(200, None, &format!("[{}]", items.join(",")))
+}
+
+/// The next request to `service`, stepping the clock to the session's deadlines; reads at the
+/// other service are answered (holds: slot 4; free list: slot 9).
+fn next(session: &mut Session, now: &mut Millis, service: Service) -> Request {
+    for _ in 0..100 {
+        while let Some(request) = session.poll_request(*now) {
+            if request.service == service {
+                return request;
+            }
+            let outcome = match request.op {
+                Op::Holds => free(&[4]),
+                Op::Available => free(&[9]),
+                op => panic!("unexpected {op:?} at the {}", request.service),
+            };
+            session.handle_response(*now, request.id, outcome);
+        }
+        let at = session.poll_timeout().expect("something is pending");
+        *now = (*now).max(at);
+        session.handle_timeout(*now);
+    }
+    panic!("no request came out");
+}
+
+/// A cold session whose reserves of slot 4 are out at both services (hotel first).
+fn cold_reserves(session: &mut Session, now: &mut Millis) -> [Request; 2] {
+    session.start(*now);
+    let hotel = next(session, now, Service::Hotel);
+    let band = next(session, now, Service::Band);
+    assert_eq!(
+        (hotel.op, band.op),
+        (Op::Available, Op::Available),
+        "free lists first"
+    );
+    *now = Millis(100);
+    session.handle_response(*now, hotel.id, free(&[4, 7, 9]));
+    session.handle_response(*now, band.id, free(&[2, 4, 9]));
+    let hotel = next(session, now, Service::Hotel);
+    let band = next(session, now, Service::Band);
+    assert_eq!(
+        (hotel.op, band.op),
+        (Op::Reserve(slot(4)), Op::Reserve(slot(4)))
+    );
+    [hotel, band]
+}
+
+#[test]
+fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    let [hotel, band] = cold_reserves(&mut session, &mut now);
+    now = now.saturating_add(Millis(50));
+    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    assert_eq!(session.view().pair, Some(slot(4)));
+    let pair_events = std::iter::from_fn(|| session.poll_event())
+        .filter(|e| matches!(e.kind, EventKind::PairSecured { .. }))
+        .count();
+    assert_eq!(pair_events, 1);
+    // Then the holds, to adopt what an earlier session left.
+    assert_eq!(next(&mut session, &mut now, Service::Hotel).op, Op::Holds);
+    assert_eq!(next(&mut session, &mut now, Service::Band).op, Op::Holds);
+}
+
+#[test]
+fn a_503_on_a_reserve_sends_the_same_reserve_after_the_retry_after() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    let [hotel, band] = cold_reserves(&mut session, &mut now);
+    let sent = now;
+    now = now.saturating_add(Millis(40));
+    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, hotel.id, reply(503, Some("2"), "Service unavailable"));
+    let answered = now;
+    let again = next(&mut session, &mut now, Service::Hotel);
+    assert_eq!(
+        again.op,
+        Op::Reserve(slot(4)),
+        "no holds read first: a 5xx is an answer"
+    );
+    assert!(
+        now >= answered.saturating_add(Millis(2000)),
+        "Retry-After: sent at {now}"
+    );
+    assert!(now > sent.saturating_add(Millis(1000)), "and paced");
+    // The hotel's holds are not confirmed while the 503 may hide an applied write.
+    assert!(!session.view().services[0].holds_known);
+    session.handle_response(now, again.id, reply(200, None, r#"{"id":"4"}"#));
+    assert_eq!(session.view().pair, Some(slot(4)));
+}
+
+#[test]
+fn a_409_while_holds_are_unconfirmed_costs_one_holds_read_then_a_new_choice() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    let [hotel, band] = cold_reserves(&mut session, &mut now);
+    now = now.saturating_add(Millis(40));
+    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, hotel.id, reply(409, None, "taken"));
+    // No cooldown: the next paced slot, and it reads the holds (slot 4 may be ours).
+    let holds = next(&mut session, &mut now, Service::Hotel);
+    assert_eq!(holds.op, Op::Holds);
+    assert!(
+        now <= Millis(100 + 2 * 1025 + 100),
+        "at the next paced slot: {now}"
+    );
+    session.handle_response(now, holds.id, reply(200, None, "[]"));
+    // Then fresh free lists at both, and a new choice (9, free at both).
+    let mut ops = Vec::new();
+    for _ in 0..4 {
+        let request = session.poll_request(now).or_else(|| {
+            now = session.poll_timeout().expect("pending");
+            session.handle_timeout(now);
+            session.poll_request(now)
+        });
+        let Some(request) = request else { continue };
+        ops.push((request.service, request.op));
+        let outcome = match request.op {
+            Op::Available if request.service == Service::Hotel => free(&[7, 9]),
+            Op::Available => free(&[2, 9]),
+            Op::Holds => reply(200, None, r#"[{"id":"4"}]"#),
+            Op::Reserve(n) => reply(200, None, &format!(r#"{{"id":"{n}"}}"#)),
+            Op::Cancel(_) => reply(200, None, "{}"),
+        };
+        session.handle_response(now, request.id, outcome);
+    }
+    assert!(
+        ops.contains(&(Service::Hotel, Op::Reserve(slot(9)))),
+        "chose again from fresh lists: {ops:?}"
+    );
+}
