@@ -170,7 +170,7 @@ fn a_click_while_auto_pair_runs_is_refused_with_an_event() {
         slot: slot(7),
         reason: Busy::Auto,
     };
-    assert_eq!(events, [refused.clone()]);
+    assert_eq!(events, std::slice::from_ref(&refused));
     assert!(refused.to_string().contains("stop it first"), "{refused}");
     assert_ne!(session.view().target, Some(slot(7)));
 }

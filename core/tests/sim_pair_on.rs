@@ -18,7 +18,9 @@ const RIVAL: u32 = 5000;
 fn run(seed: u64) -> Vec<String> {
     let mut world = World::new(lenient(SimConfig::hostile(seed)), core_config(seed));
     let invariants = Invariants::default();
-    let before = (seed % 2 == 0).then(|| Slot::new(60 + (seed % 7) as u16).expect("non-zero"));
+    let before = seed
+        .is_multiple_of(2)
+        .then(|| Slot::new(60 + (seed % 7) as u16).expect("non-zero"));
     if let Some(slot) = before {
         for service in Service::ALL {
             world.sim.set_holder(service, slot, Some(US));
@@ -51,7 +53,7 @@ fn run(seed: u64) -> Vec<String> {
             .all(|s| s.free.contains(slot) || s.holds.contains(slot))
     });
     let slot = common.unwrap_or_else(|| Slot::new(1 + (seed % 30) as u16).expect("non-zero"));
-    if seed % 3 == 0 {
+    if seed.is_multiple_of(3) {
         // A rival takes it at one service after the page showed it, before the click.
         let service = Service::ALL[(seed / 3 % 2) as usize];
         if world.sim.is_free(service, slot) {
