@@ -23,9 +23,9 @@
 //! upgrade make-before-break.
 //!
 //! A click on a common slot ([`Mode::PairOn`]) is the same machine with the target chosen by the
-//! user instead of a scan: rules 1–3 reserve it at both services, rule 2 releases the rest once
-//! it is held at both (the old pair last), and a refusal drops the target, after which rule 2
-//! releases the half that was granted, as a stop does.
+//! user instead of a scan: rules 1–3 reserve it at both services, rule 2 releases holds outside
+//! it (the old pair only once the clicked slot is held at both), and a refusal drops the
+//! target, after which rule 2 releases the half that was granted, as a stop does.
 
 use std::collections::BTreeSet;
 
@@ -317,7 +317,6 @@ impl Planner {
         }
         let tries = &mut self.tries[service.index()];
         match error {
-            // Taken or blocked, or not a slot at all: choose again from fresh lists now.
             // A click on a slot that is not to be had: give it up (rule 2 releases the half).
             ApiError::SlotUnavailable(_) | ApiError::BadSlot(_) | ApiError::BadRequest(_)
                 if self.mode == Mode::PairOn =>
@@ -325,6 +324,7 @@ impl Planner {
                 self.target = None;
                 self.tries = [0; 2];
             }
+            // Taken or blocked, or not a slot at all: choose again from fresh lists now.
             ApiError::SlotUnavailable(_) | ApiError::BadSlot(_) | ApiError::BadRequest(_) => {
                 if !matches!(error, ApiError::SlotUnavailable(_)) {
                     self.skip.insert(slot);
