@@ -272,6 +272,16 @@ impl Driver {
         }
     }
 
+    /// A click on a common slot: reserve it at both services, releasing a half on a refusal
+    /// (see `Session::pair_on`; refused with an event while auto-pair runs).
+    pub(crate) fn pair_on(&self, slot: Slot) {
+        if self.ready(None) {
+            self.board.errors.set([None, None]);
+            self.log(format!("pair on slot {slot} at both services (by hand)"));
+            self.command(|s, now| s.pair_on(now, slot));
+        }
+    }
+
     /// Starts auto-pair and remembers it across reloads.
     pub(crate) fn start(&self) {
         if self.about_to_drive() {

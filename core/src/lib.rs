@@ -44,5 +44,7 @@ pub use api::{
 };
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
-pub use session::{AutoState, Config, Event, EventKind, ServiceView, Session, View, describe};
+pub use session::{
+    AutoState, Busy, Config, Event, EventKind, ServiceView, Session, View, describe,
+};
 pub use time::Millis;

@@ -21,6 +21,11 @@
 //!
 //! The keep set always contains `p` until a better pair is fully held, which is what makes an
 //! upgrade make-before-break.
+//!
+//! A click on a common slot ([`Mode::PairOn`]) is the same machine with the target chosen by the
+//! user instead of a scan: rules 1–3 reserve it at both services, rule 2 releases holds outside
+//! it (the old pair only once the clicked slot is held at both), and a refusal drops the
+//! target, after which rule 2 releases the half that was granted, as a stop does.
 
 use std::collections::BTreeSet;
 
@@ -39,12 +44,16 @@ pub(crate) enum Mode {
         release_all: bool,
     },
     Done,
+    /// Pairing on the slot the user clicked (`Planner::target`), then `Off`. Without a target
+    /// (refused, failing, or stopped), releasing every hold but the matched pair, then `Off`.
+    PairOn,
 }
 
 impl Mode {
     pub(crate) const fn auto_state(self) -> AutoState {
         match self {
-            Mode::Off => AutoState::Off,
+            // A click is a manual action: auto-pair stays off (the view shows its target).
+            Mode::Off | Mode::PairOn => AutoState::Off,
             Mode::Running => AutoState::Running,
             Mode::Cleanup { .. } => AutoState::Releasing,
             Mode::Done => AutoState::Done,
@@ -104,6 +113,16 @@ impl Planner {
         self.reported_no_common = false;
     }
 
+    /// Pairs on `slot`, chosen by the user (see [`Mode::PairOn`]).
+    pub(crate) fn pair_on(&mut self, slot: Slot) {
+        self.mode = Mode::PairOn;
+        self.target = Some(slot);
+        self.spare = None;
+        self.tries = [0; 2];
+        self.scan = None;
+        self.next_scan = None;
+    }
+
     /// Enters cleanup (no new targets).
     pub(crate) fn cleanup(&mut self, release_all: bool) {
         self.mode = Mode::Cleanup { release_all };
@@ -124,6 +143,11 @@ impl Planner {
                 .chain(self.target)
                 .chain(self.spare.map(|(_, slot, _)| slot))
                 .collect(),
+            // The clicked slot; the old pair too until the clicked one is held at both.
+            Mode::PairOn => match self.target {
+                Some(target) if hotel.contains(&target) && band.contains(&target) => vec![target],
+                target => matched.into_iter().chain(target).collect(),
+            },
             // Off and Done make no decisions; Cleanup keeps the best matched pair.
             Mode::Off | Mode::Done | Mode::Cleanup { release_all: false } => {
                 matched.into_iter().collect()
@@ -179,7 +203,9 @@ impl Planner {
         if lane.stopped.is_some() {
             return None;
         }
-        let running = self.mode == Mode::Running;
+        // A click with its target reserves as auto-pair does (rules 1–3); without, it cleans up.
+        let running =
+            self.mode == Mode::Running || (self.mode == Mode::PairOn && self.target.is_some());
         let due = lane.holds_due.is_some_and(|due| due <= now);
         // Rule 1 (cleanup only ends on confirmed holds, so it reads them whatever the start).
         if due || !lane.may_act() || (!running && !lane.holds_known) {
@@ -269,7 +295,7 @@ impl Planner {
         ambiguous: bool,
         config: &Config,
     ) {
-        if self.mode != Mode::Running {
+        if !matches!(self.mode, Mode::Running | Mode::PairOn) {
             return;
         }
         let Op::Reserve(slot) = op else {
@@ -291,6 +317,13 @@ impl Planner {
         }
         let tries = &mut self.tries[service.index()];
         match error {
+            // A click on a slot that is not to be had: give it up (rule 2 releases the half).
+            ApiError::SlotUnavailable(_) | ApiError::BadSlot(_) | ApiError::BadRequest(_)
+                if self.mode == Mode::PairOn =>
+            {
+                self.target = None;
+                self.tries = [0; 2];
+            }
             // Taken or blocked, or not a slot at all: choose again from fresh lists now.
             ApiError::SlotUnavailable(_) | ApiError::BadSlot(_) | ApiError::BadRequest(_) => {
                 if !matches!(error, ApiError::SlotUnavailable(_)) {
@@ -333,8 +366,13 @@ impl Planner {
             self.cleanup(false);
             events.push(EventKind::Auto(AutoState::Releasing));
         }
+        if self.mode == Mode::PairOn && lanes.iter().any(|lane| lane.stopped.is_some()) {
+            // A service refused the key: the click cannot be completed there.
+            self.target = None;
+        }
         match self.mode {
             Mode::Running => self.update_running(now, p, lanes, config, events),
+            Mode::PairOn => self.update_pair_on(lanes, config),
             Mode::Cleanup { .. } => {
                 let settled = lanes
                     .iter()
@@ -345,6 +383,30 @@ impl Planner {
                 }
             }
             Mode::Off | Mode::Done => {}
+        }
+    }
+
+    /// A click ends when its slot is held at both (or it was given up) and every other hold is
+    /// released, on confirmed holds with no write in doubt.
+    fn update_pair_on(&mut self, lanes: &[Lane; 2], config: &Config) {
+        if self
+            .tries
+            .iter()
+            .any(|&tries| tries >= config.retries.max(1))
+        {
+            // A service keeps failing: give the click up (rule 2 releases the half).
+            self.target = None;
+            self.tries = [0; 2];
+        }
+        let paired_or_dropped = self
+            .target
+            .is_none_or(|target| lanes.iter().all(|lane| lane.holds(target)));
+        let settled = lanes
+            .iter()
+            .all(|lane| lane.stopped.is_some() || (lane.is_idle() && lane.settled()));
+        if paired_or_dropped && settled && self.all_kept(lanes) {
+            self.mode = Mode::Off;
+            self.target = None;
         }
     }
 

@@ -197,6 +197,25 @@ pub enum EventKind {
     },
     /// The auto-pair planner changed state.
     Auto(AutoState),
+    /// [`Session::pair_on`] was refused: something else owns the holds right now.
+    PairOnRefused {
+        /// The slot clicked.
+        slot: Slot,
+        /// Why.
+        reason: Busy,
+    },
+}
+
+/// Why [`Session::pair_on`] was refused.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Busy {
+    /// Auto-pair is running, stopping or done: it owns the holds (stop it first).
+    Auto,
+    /// An earlier click is still pairing or cleaning up.
+    Pairing,
+    /// A service refused the key: nothing can be reserved there.
+    Stopped(Service),
 }
 
 impl fmt::Display for EventKind {
@@ -243,6 +262,20 @@ impl fmt::Display for EventKind {
                 AutoState::Releasing => "Auto-pair stopping: releasing holds",
                 AutoState::Done => "Auto-pair done: slot 1 is held at both services",
             }),
+            EventKind::PairOnRefused { slot, reason } => {
+                write!(f, "Not pairing on slot {slot}: ")?;
+                match reason {
+                    Busy::Auto => {
+                        f.write_str("auto-pair owns the holds while it runs; stop it first")
+                    }
+                    Busy::Pairing => {
+                        f.write_str("the last click is still being paired or released")
+                    }
+                    Busy::Stopped(service) => {
+                        write!(f, "the {service} refused the API key; check the key")
+                    }
+                }
+            }
         }
     }
 }
@@ -292,6 +325,8 @@ pub fn describe(op: Op) -> String {
 /// - The planner never has more than 2 slots held or possibly held per service (writes in
 ///   doubt and in flight count), releases only on both services' confirmed holds, and keeps
 ///   the matched pair until a better one is held at both (make-before-break).
+/// - [`Session::pair_on`] (a click on a common slot) runs on the planner's rules with the
+///   user's slot as the target: the same limits, no half pair left behind.
 /// - Manual actions while the planner is off are plain operations. While it runs, the planner
 ///   owns the holds: a hold outside its plan (e.g. a manual reserve) is released.
 #[derive(Debug)]
@@ -382,6 +417,52 @@ impl Session {
         self.update();
     }
 
+    /// Manual: pair on `slot` (a click on a common slot): reserve it at both services at once
+    /// (each behind its pacer), then release every other hold, the old pair last
+    /// (make-before-break), and go back to manual.
+    ///
+    /// - If either service refuses the slot (409 taken or blocked, 403 not a slot, or failures
+    ///   past `config.retries`), the click is given up and the half granted at the other
+    ///   service is released: no half pair is left behind; a matched pair held before is kept.
+    ///   A 451 re-reads the holds and releases what is outside the plan, then tries again.
+    /// - An ambiguous outcome (a timeout, a reply cut off) re-reads the holds before deciding,
+    ///   and a release waits for both services' holds to be confirmed, as for auto-pair.
+    /// - Never more than 2 holds per service: a reserve goes out only while fewer than 2 other
+    ///   slots are held or possibly held there (writes in doubt and in flight count).
+    /// - While a click is under way ([`Session::pairing`]), holds outside it (the clicked slot,
+    ///   the old pair until the new one is held) are released, as auto-pair does.
+    /// - Refused with [`EventKind::PairOnRefused`] (nothing sent) while auto-pair is not
+    ///   [`AutoState::Off`] (it owns the holds; the page disables the list meanwhile), while an
+    ///   earlier click is under way, or when a service refused the key. [`Session::start`]
+    ///   takes a click over (auto-pair's rules then decide); [`Session::stop`] gives it up (the
+    ///   half is released, a matched pair kept).
+    pub fn pair_on(&mut self, now: Millis, slot: Slot) {
+        self.advance(now);
+        let stopped = self
+            .lanes
+            .iter()
+            .find(|lane| lane.stopped.is_some())
+            .map(|lane| lane.service);
+        let busy = match self.planner.mode {
+            Mode::Running | Mode::Cleanup { .. } | Mode::Done => Some(Busy::Auto),
+            Mode::PairOn => Some(Busy::Pairing),
+            Mode::Off => stopped.map(Busy::Stopped),
+        };
+        if let Some(reason) = busy {
+            self.push_event(EventKind::PairOnRefused { slot, reason });
+            return;
+        }
+        self.planner.pair_on(slot);
+        self.update();
+    }
+
+    /// Whether a [`Session::pair_on`] is under way: reserving its slot, or releasing what it
+    /// does not keep.
+    #[must_use]
+    pub fn pairing(&self) -> bool {
+        self.planner.mode == Mode::PairOn
+    }
+
     /// Starts the auto-pair planner: pair on the earliest common slot, adopt what is held,
     /// and keep upgrading. Also lifts a 401 stop (the user may have fixed the key).
     ///
@@ -440,6 +521,11 @@ impl Session {
             Mode::Done => {
                 self.planner.mode = Mode::Off;
                 self.push_event(EventKind::Auto(AutoState::Off));
+            }
+            // The click is given up: its half is released, a matched pair kept.
+            Mode::PairOn => {
+                self.drop_planner_jobs();
+                self.planner.target = None;
             }
             Mode::Off | Mode::Cleanup { .. } => {}
         }
@@ -585,7 +671,10 @@ impl Session {
         if let Some(job) = lane.queue.front() {
             return Some(paced.max(job.not_before));
         }
-        let active = matches!(self.planner.mode, Mode::Running | Mode::Cleanup { .. });
+        let active = matches!(
+            self.planner.mode,
+            Mode::Running | Mode::Cleanup { .. } | Mode::PairOn
+        );
         let wanted = self
             .planner
             .next_op(self.now, lane.service, &self.lanes, &self.config)

@@ -1,16 +1,18 @@
 //! The assignment's own list: the first *window* slots open at both services.
 
-use hotelband_core::Config;
+use hotelband_core::{AutoState, Config, Slot};
 use leptos::prelude::*;
 
 use crate::app::ctx;
 use crate::present::common_slots;
 
 /// `#common-slots`: one `li[data-slot]` per slot free (or ours) at both, ascending, from the
-/// last read of each service.
+/// last read of each service. Each holds a button that pairs on the slot; the buttons are
+/// disabled while auto-pair owns the holds or a click is being paired.
 #[component]
 pub(crate) fn CommonSlots() -> impl IntoView {
-    let board = ctx().board;
+    let ctx = ctx();
+    let board = ctx.board;
     let window = Memo::new(move |_| {
         board.settings.with(|s| {
             s.as_ref()
@@ -31,6 +33,16 @@ pub(crate) fn CommonSlots() -> impl IntoView {
             .view
             .with(|v| v.services.iter().all(|s| s.free_at.is_some()))
     };
+    let busy = Memo::new(move |_| {
+        board
+            .view
+            .with(|v| v.auto != AutoState::Off || v.target.is_some())
+    });
+    let pick = move |n: u16| {
+        if let Some(slot) = Slot::new(n) {
+            ctx.drive(|d| d.pair_on(slot));
+        }
+    };
     view! {
         <section class="panel common" aria-labelledby="common-title">
             <h2 id="common-title">
@@ -39,8 +51,15 @@ pub(crate) fn CommonSlots() -> impl IntoView {
             <ol id="common-slots" class="common-list">
                 <For each=move || slots.get() key=|entry| *entry let:entry>
                     <li data-slot=entry.0.to_string() class:pair=entry.1>
-                        {entry.0}
-                        {entry.1.then_some(" (pair)")}
+                        <button
+                            type="button"
+                            title=format!("Reserve slot {} at both services", entry.0)
+                            disabled=move || busy.get()
+                            on:click=move |_| pick(entry.0)
+                        >
+                            {entry.0}
+                            {entry.1.then_some(" (pair)")}
+                        </button>
                     </li>
                 </For>
             </ol>
