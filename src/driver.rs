@@ -167,14 +167,6 @@ impl Driver {
             ]);
             let complete = settings.is_complete();
             if fresh {
-                // The last holds this page knew here: if any, the holds are read first.
-                let known = storage::load_known_holds(&tag);
-                for service in Service::ALL {
-                    if !known[service.index()].is_empty() {
-                        inner.session.expect_holds(service);
-                    }
-                }
-                inner.known_holds = known;
                 inner.account = complete.then(|| tag.clone());
             }
             inner.settings = Some(settings.clone());
@@ -254,6 +246,19 @@ impl Driver {
             let mut inner = self.inner.borrow_mut();
             inner.driving = true;
             inner.takeover = None;
+            // What the last driving page of this account (this one before a reload, or another
+            // tab) knew it held: there, the holds are read first.
+            let known = inner
+                .account
+                .as_deref()
+                .map(storage::load_known_holds)
+                .unwrap_or_default();
+            for service in Service::ALL {
+                if !known[service.index()].is_empty() {
+                    inner.session.expect_holds(service);
+                }
+            }
+            inner.known_holds = known;
         }
         self.board.notice.set(None);
         self.log("this tab drives the account".to_owned());
@@ -532,6 +537,10 @@ impl Driver {
             }
             EventKind::ServiceStopped { service, error: e } => {
                 error(*service, error_words(*service, &url(*service), None, e));
+            }
+            EventKind::SkippedIds { service, .. } => {
+                // The rest of the list was used; the user still hears the server sent junk.
+                error(*service, event.kind.to_string());
             }
             EventKind::Reserved { service, .. } | EventKind::Released { service, .. } => {
                 self.clear_error(*service);
