@@ -17,6 +17,7 @@ use leptos::prelude::*;
 
 use crate::clock;
 use crate::http::{self, Target};
+use crate::known_holds;
 use crate::notify;
 use crate::present::{account_tag, error_words};
 use crate::settings::Settings;
@@ -97,6 +98,10 @@ struct Inner {
     /// Whether this tab holds the driver lock.
     driving: bool,
     seq: u64,
+    /// The account's tag (see `account_tag`), once settings are saved.
+    account: Option<String>,
+    /// The holds last remembered in storage for that account (see `known_holds`).
+    known_holds: [Vec<u16>; 2],
 }
 
 /// Owns the session; cheap to clone (shared handle).
@@ -121,6 +126,8 @@ impl Driver {
                 takeover: None,
                 driving: false,
                 seq: 0,
+                account: None,
+                known_holds: [Vec::new(), Vec::new()],
             })),
             lock: Rc::new(TabLock::default()),
             board,
@@ -159,6 +166,9 @@ impl Driver {
                 &settings.keys.band,
             ]);
             let complete = settings.is_complete();
+            if fresh {
+                inner.account = complete.then(|| tag.clone());
+            }
             inner.settings = Some(settings.clone());
             (fresh, complete, tag)
         };
@@ -236,13 +246,29 @@ impl Driver {
             let mut inner = self.inner.borrow_mut();
             inner.driving = true;
             inner.takeover = None;
+            // What the last driving page of this account (this one before a reload, or another
+            // tab) knew it held: there, the holds are read first.
+            let known = inner
+                .account
+                .as_deref()
+                .map(storage::load_known_holds)
+                .unwrap_or_default();
+            for service in Service::ALL {
+                if !known[service.index()].is_empty() {
+                    inner.session.expect_holds(service);
+                }
+            }
+            inner.known_holds = known;
         }
         self.board.notice.set(None);
         self.log("this tab drives the account".to_owned());
-        self.refresh();
         if storage::load_running() {
+            // Start reads what it needs in its own order (holds first where this account may
+            // hold something): a refresh queued ahead would only delay it by a paced slot.
             self.log("resuming auto-pair from the saved running flag".to_owned());
             self.start();
+        } else {
+            self.refresh();
         }
     }
 
@@ -392,13 +418,11 @@ impl Driver {
                 events.push(e);
             }
             let deadline = inner.session.poll_timeout().filter(|_| inner.driving);
-            (
-                requests,
-                events,
-                inner.session.view(),
-                deadline,
-                inner.generation,
-            )
+            let view = inner.session.view();
+            if inner.driving {
+                remember_holds(&mut inner, &view);
+            }
+            (requests, events, view, deadline, inner.generation)
         };
         for request in requests {
             self.send(generation, request);
@@ -524,6 +548,10 @@ impl Driver {
             EventKind::ServiceStopped { service, error: e } => {
                 error(*service, error_words(*service, &url(*service), None, e));
             }
+            EventKind::SkippedIds { service, .. } => {
+                // The rest of the list was used; the user still hears the server sent junk.
+                error(*service, event.kind.to_string());
+            }
             EventKind::Reserved { service, .. } | EventKind::Released { service, .. } => {
                 self.clear_error(*service);
             }
@@ -557,6 +585,19 @@ impl Driver {
                 text,
             },
         );
+    }
+}
+
+/// Keeps the account's remembered holds in storage up to date with the session.
+fn remember_holds(inner: &mut Inner, view: &View) {
+    let Some(account) = &inner.account else {
+        return;
+    };
+    let holds: [Vec<u16>; 2] =
+        std::array::from_fn(|i| known_holds::to_remember(&view.services[i], &inner.known_holds[i]));
+    if holds != inner.known_holds {
+        storage::save_known_holds(account, &holds);
+        inner.known_holds = holds;
     }
 }
 

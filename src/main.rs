@@ -6,6 +6,7 @@ mod clock;
 mod components;
 mod driver;
 mod http;
+mod known_holds;
 mod notify;
 mod present;
 mod settings;

@@ -39,10 +39,12 @@ pub(crate) struct Settings {
     pub(crate) delay_ms: u64,
     /// Attempts per operation.
     pub(crate) retries: u32,
-    /// Candidate slots `1..=window`.
+    /// Slots `1..=window` are shown and listed; pairing looks at the whole range.
     pub(crate) window: u16,
-    /// How often a held pair looks for a better one.
+    /// With `polite`, how often the free lists are re-read for a better pair.
     pub(crate) recheck_ms: u64,
+    /// Re-read the free lists only every `recheck_ms` instead of at every paced slot.
+    pub(crate) polite: bool,
     /// Keep the keys in localStorage instead of sessionStorage.
     pub(crate) remember_keys: bool,
     /// The keys; stored separately.
@@ -61,6 +63,7 @@ impl Default for Settings {
             retries: core.retries,
             window: core.window,
             recheck_ms: core.recheck.0,
+            polite: core.polite,
             remember_keys: false,
             keys: Keys::default(),
         }
@@ -83,6 +86,7 @@ impl Settings {
             retries: self.retries,
             window: self.window,
             recheck: Millis(self.recheck_ms),
+            polite: self.polite,
             seed,
             ..Config::default()
         }
@@ -157,7 +161,7 @@ impl Field {
             Field::Delay => "Delay between requests (s, at least 1)",
             Field::Retries => "Attempts per request",
             Field::Window => "Window (slots 1..N, N ≤ 200)",
-            Field::Recheck => "Recheck every (s)",
+            Field::Recheck => "Recheck every (s, only when polite)",
         }
     }
 }
@@ -169,6 +173,8 @@ pub(crate) struct Draft {
     pub(crate) text: [String; 9],
     /// The "remember keys" box.
     pub(crate) remember_keys: bool,
+    /// The "polite" box.
+    pub(crate) polite: bool,
 }
 
 impl fmt::Debug for Draft {
@@ -182,6 +188,7 @@ impl Draft {
     pub(crate) fn from_settings(s: &Settings) -> Draft {
         let mut d = Draft {
             remember_keys: s.remember_keys,
+            polite: s.polite,
             ..Draft::default()
         };
         d.text[Field::HotelUrl.index()] = s.hotel_url.clone();
@@ -215,6 +222,7 @@ impl Draft {
         let mut errors = Vec::new();
         let mut s = Settings {
             remember_keys: self.remember_keys,
+            polite: self.polite,
             ..Settings::default()
         };
         let text = |f: Field| self.text[f.index()].trim();
@@ -384,6 +392,25 @@ mod tests {
         assert_eq!(Draft::from_settings(&s), d);
         assert_eq!(s.config(7).delay, Millis(1000));
         assert_eq!(s.config(7).seed, 7);
+    }
+
+    #[test]
+    fn polite_is_off_by_default_and_round_trips() {
+        let d = good();
+        assert!(!d.validate().unwrap().config(1).polite);
+        let polite = Draft { polite: true, ..d };
+        let s = polite.validate().unwrap();
+        assert!(s.config(1).polite);
+        assert!(!s.config(1).spare_hold, "the spare hold stays off");
+        assert_eq!(Draft::from_settings(&s), polite);
+    }
+
+    #[test]
+    fn settings_stored_before_polite_existed_load_as_eager() {
+        let old = r#"{"hotel_url":"http://h","band_url":"http://b","proxy":"","delay_ms":1000,"retries":3,"window":20,"recheck_ms":5000,"remember_keys":false}"#;
+        let s: Settings = serde_json::from_str(old).unwrap();
+        assert!(!s.polite);
+        assert_eq!(s.recheck_ms, 5000);
     }
 
     #[test]

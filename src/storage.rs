@@ -13,6 +13,8 @@ const SETTINGS: &str = "hotelband.settings";
 const KEYS: &str = "hotelband.keys";
 const RUNNING: &str = "hotelband.running";
 const LAST_SENT: &str = "hotelband.last-sent";
+/// Followed by the account's tag (never its keys): the last holds the page knew there.
+const KNOWN_HOLDS: &str = "hotelband.holds.";
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
@@ -100,4 +102,23 @@ pub(crate) fn save_last_sent(epoch_ms: f64) {
 /// keeps the one-request-per-second rule across the handover.
 pub(crate) fn load_last_sent() -> Option<f64> {
     read(local(), LAST_SENT)?.parse().ok()
+}
+
+/// The slots this page last knew it held (or was reserving) for the account tagged `tag`,
+/// indexed by service; empty lists when nothing is remembered.
+pub(crate) fn load_known_holds(tag: &str) -> [Vec<u16>; 2] {
+    read(local(), &format!("{KNOWN_HOLDS}{tag}"))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// Remembers `holds` for the account tagged `tag`, so a reload reads the holds first; forgets
+/// the entry when both lists are empty.
+pub(crate) fn save_known_holds(tag: &str, holds: &[Vec<u16>; 2]) {
+    let key = format!("{KNOWN_HOLDS}{tag}");
+    if holds.iter().all(Vec::is_empty) {
+        remove(local(), &key);
+    } else if let Ok(json) = serde_json::to_string(holds) {
+        write(local(), &key, &json);
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Form {
     pub(crate) fields: [RwSignal<String>; 9],
     /// The "remember keys" box.
     pub(crate) remember: RwSignal<bool>,
+    /// The "polite" box.
+    pub(crate) polite: RwSignal<bool>,
     /// Refused fields and why.
     pub(crate) errors: RwSignal<Vec<(Field, String)>>,
     /// "Saved", or what is wrong.
@@ -28,6 +30,7 @@ impl Form {
         Form {
             fields: std::array::from_fn(|i| RwSignal::new(draft.text[i].clone())),
             remember: RwSignal::new(draft.remember_keys),
+            polite: RwSignal::new(draft.polite),
             errors: RwSignal::new(Vec::new()),
             status: RwSignal::new(String::new()),
         }
@@ -38,6 +41,7 @@ impl Form {
         Draft {
             text: std::array::from_fn(|i| self.fields[i].get_untracked()),
             remember_keys: self.remember.get_untracked(),
+            polite: self.polite.get_untracked(),
         }
     }
 
@@ -47,6 +51,7 @@ impl Form {
             signal.set(text.clone());
         }
         self.remember.set(draft.remember_keys);
+        self.polite.set(draft.polite);
     }
 
     /// Validates; if every field is fine, stores and applies the settings. A refused field
@@ -158,6 +163,17 @@ pub(crate) fn SettingsForm() -> impl IntoView {
                 }
             >
                 {fields}
+                <div class="field check">
+                    <input
+                        id="polite"
+                        type="checkbox"
+                        prop:checked=move || form.polite.get()
+                        on:change=move |ev| form.polite.set(event_target_checked(&ev))
+                    />
+                    <label for="polite">
+                        "Polite: re-read the free lists only every recheck period (otherwise at every paced slot while a better pair is possible)"
+                    </label>
+                </div>
                 <div class="field check">
                     <input
                         id="remember-keys"

@@ -93,6 +93,20 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
                 "resumed with the held pair"
             );
             s.page.screenshot(&s.artifacts, "resumed").await?;
+            // The page remembered holding slot 2, so each service's first request after the
+            // reload reads the holds: the pair is recognised in one round trip.
+            let cells = s.page.texts("#request-log tr td").await?;
+            for service in Service::ALL {
+                let first = cells
+                    .chunks(7)
+                    .find(|row| row[1] == service.name())
+                    .map(|row| format!("{} {}", row[2], row[3]));
+                assert_eq!(
+                    first.as_deref(),
+                    Some("GET /reservation"),
+                    "{service:?}'s first request after the reload: {cells:?}"
+                );
+            }
 
             for service in Service::ALL {
                 s.rival(Method::DELETE, service, 1).await?;

@@ -7,3 +7,4 @@ mod hidden_tab;
 mod manual;
 mod race_timeline;
 mod settings;
+mod warm_start;

@@ -180,3 +180,37 @@ async fn the_cors_proxy_prefix_reaches_another_server() -> anyhow::Result<()> {
         })
         .await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn polite_is_off_by_default_and_stored_with_the_settings() -> anyhow::Result<()> {
+    Setup::new("polite")
+        .run(async |s| {
+            s.open_signed_in().await?;
+            assert_eq!(s.page.count("#polite:checked").await?, 0, "off by default");
+            let label = s.page.texts("label[for=recheck]").await?.join(" ");
+            assert!(
+                label.contains("polite"),
+                "the recheck says when it applies: {label:?}"
+            );
+            s.page.click("polite").await?;
+            s.page.click("save-settings").await?;
+            s.page.wait_text("settings-status", "Saved").await?;
+            s.page.reload().await?;
+            assert_eq!(
+                s.page.count("#polite:checked").await?,
+                1,
+                "kept across a reload"
+            );
+            s.page.click("polite").await?;
+            s.page.click("save-settings").await?;
+            s.page.wait_text("settings-status", "Saved").await?;
+            s.page.reload().await?;
+            assert_eq!(
+                s.page.count("#polite:checked").await?,
+                0,
+                "unticked is kept too"
+            );
+            Ok(())
+        })
+        .await
+}
