@@ -80,6 +80,11 @@ pub(crate) struct Planner {
     pub(crate) scan: Option<Millis>,
     /// When the next scan starts, while a pair is held or no common slot was found.
     pub(crate) next_scan: Option<Millis>,
+    /// When the newest free list the last finished scan used was sent. The next scan wants
+    /// lists sent after it: with replies within a millisecond, lists sent in the millisecond
+    /// a scan starts would otherwise satisfy it at once, again and again, and a session that
+    /// only wakes when asked would never ask.
+    pub(crate) scanned: Option<Millis>,
     /// The pair last announced, to announce changes once.
     pub(crate) reported_pair: Option<Slot>,
     /// Whether "no common slot" was announced for the current dry spell.
@@ -97,6 +102,7 @@ impl Planner {
             skip: BTreeSet::new(),
             scan: None,
             next_scan: None,
+            scanned: None,
             reported_pair: None,
             reported_no_common: false,
         }
@@ -110,7 +116,17 @@ impl Planner {
         self.tries = [0; 2];
         self.scan = Some(scan_from);
         self.next_scan = None;
+        self.scanned = None;
         self.reported_no_common = false;
+    }
+
+    /// Starts a scan at `now` that only lists sent since then, and after those the last scan
+    /// used, satisfy (see `scanned`).
+    fn begin_scan(&mut self, now: Millis) {
+        let after_last = self
+            .scanned
+            .map_or(now, |sent| sent.saturating_add(Millis(1)));
+        self.scan = Some(now.max(after_last));
     }
 
     /// Pairs on `slot`, chosen by the user (see [`Mode::PairOn`]).
@@ -331,7 +347,7 @@ impl Planner {
                 }
                 self.target = None;
                 self.tries = [0; 2];
-                self.scan = Some(now);
+                self.begin_scan(now);
             }
             // Our view was stale; the holds re-read lets rule 2 release the worst extra hold.
             ApiError::ReservationLimit(_) => *tries = tries.saturating_add(1),
@@ -444,7 +460,7 @@ impl Planner {
         match self.scan {
             None => {
                 if self.next_scan.is_none_or(|at| at <= now) {
-                    self.scan = Some(now);
+                    self.begin_scan(now);
                 }
             }
             Some(started) => {
@@ -453,6 +469,7 @@ impl Planner {
                     .all(|lane| lane.may_act() && fresh(lane, started));
                 if ready {
                     self.scan = None;
+                    self.scanned = lanes.iter().filter_map(|lane| lane.free_sent_at).max();
                     let next = if config.polite {
                         started
                             .saturating_add(config.recheck)

@@ -860,8 +860,12 @@ impl World {
             });
             self.drain();
         }
-        self.session.handle_timeout(self.now);
-        self.drain();
+        // A shell wakes the session only when it asked to be woken (or on a reply): waking it
+        // on the model's own events would hide a session that forgot to ask.
+        if self.session.poll_timeout().is_some_and(|at| at <= self.now) {
+            self.session.handle_timeout(self.now);
+            self.drain();
+        }
         true
     }
 
