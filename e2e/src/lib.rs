@@ -21,5 +21,5 @@ pub mod wait;
 
 pub use admin::Admin;
 pub use page::{Page, Service, Settings, SlotView, TimelineHold};
-pub use scenario::{DEMO, RIVAL, Scenario, Setup, USER};
+pub use scenario::{DEMO, PAIR_DEADLINE, RIVAL, Scenario, Setup, USER};
 pub use wait::{DEADLINE, until};

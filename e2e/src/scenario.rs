@@ -16,6 +16,9 @@ use crate::page::{Page, Service, Settings};
 /// One Chromium at a time keeps two cores from turning slowness into flaky deadlines.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
+/// Long enough for a pair under mixed faults and a crowd at one request a second.
+pub const PAIR_DEADLINE: std::time::Duration = std::time::Duration::from_secs(150);
+
 /// The user the page signs in as. Test data, not a secret.
 pub const USER: &str = "alice";
 const USER_TOKEN: &str = "a11ce0000000000000000000000000000000000000000000000000000000a11c";
@@ -205,6 +208,25 @@ impl Scenario {
     pub async fn open_signed_in(&self) -> Result<()> {
         self.page.open(&self.url()).await?;
         self.page.fill_settings(&self.settings()).await
+    }
+
+    /// With a rival on slot 1 at both services, auto-pair pairs on 2 (seen on the page and at
+    /// the emulator): the start of every scenario about what happens once slot 1 frees.
+    pub async fn pair_on_2_behind_a_rival(&self) -> Result<()> {
+        for service in Service::ALL {
+            self.rival(reqwest::Method::POST, service, 1).await?;
+        }
+        self.open_signed_in().await?;
+        self.page.click("auto-start").await?;
+        ensure!(
+            self.page.wait_pair(PAIR_DEADLINE).await? == 2,
+            "the page pairs on 2"
+        );
+        ensure!(
+            self.wait_matched_pair(PAIR_DEADLINE).await? == 2,
+            "the emulator holds 2"
+        );
+        Ok(())
     }
 
     /// Waits until the emulator shows [`USER`] holding exactly one matched pair; returns it.

@@ -3,14 +3,11 @@
 use std::time::Duration;
 
 use hotelband_e2e::{
-    Service, Setup, USER,
+    PAIR_DEADLINE, Service, Setup, USER,
     admin::{ChangeOp, first_conflict},
 };
 use hotelband_server::{Crowd, Faults, Scripted};
 use reqwest::Method;
-
-/// Long enough for a pair under mixed faults and a crowd at one request a second.
-const PAIR_DEADLINE: Duration = Duration::from_secs(150);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyhow::Result<()> {
@@ -77,13 +74,7 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
 {
     Setup::new("reload-upgrade")
         .run(async |s| {
-            for service in Service::ALL {
-                s.rival(Method::POST, service, 1).await?;
-            }
-            s.open_signed_in().await?;
-            s.page.click("auto-start").await?;
-            assert_eq!(s.page.wait_pair(PAIR_DEADLINE).await?, 2);
-            assert_eq!(s.wait_matched_pair(PAIR_DEADLINE).await?, 2);
+            s.pair_on_2_behind_a_rival().await?;
 
             s.page.reload().await?;
             s.page.wait_auto("running").await?;

@@ -4,10 +4,9 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use hotelband_e2e::{DEADLINE, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, PAIR_DEADLINE, Service, Setup, USER, until};
 use reqwest::Method;
 
-const PAIR_DEADLINE: Duration = Duration::from_secs(150);
 /// How long the tab stays hidden before the upgrade: long enough that a timer throttled to
 /// Chromium's background budget (one wake-up a minute) would send almost nothing.
 const HIDDEN_FOR: Duration = Duration::from_secs(20);
@@ -19,13 +18,7 @@ const UPGRADE_BOUND: Duration = Duration::from_secs(5);
 async fn a_hidden_tab_keeps_its_cadence_and_upgrades() -> anyhow::Result<()> {
     Setup::new("hidden-tab")
         .run(async |s| {
-            for service in Service::ALL {
-                s.rival(Method::POST, service, 1).await?;
-            }
-            s.open_signed_in().await?;
-            s.page.click("auto-start").await?;
-            assert_eq!(s.page.wait_pair(PAIR_DEADLINE).await?, 2);
-            assert_eq!(s.wait_matched_pair(PAIR_DEADLINE).await?, 2);
+            s.pair_on_2_behind_a_rival().await?;
 
             s.page.client().minimize_window().await?;
             until("the tab to be hidden", DEADLINE, || async {

@@ -1,25 +1,17 @@
 //! The race timeline: an SVG with one bar per hold the emulator's history shows for our user.
 
 use std::ops::ControlFlow;
-use std::time::Duration;
 
 use fantoccini::Locator;
 use hotelband_e2e::admin::ChangeOp;
-use hotelband_e2e::{DEADLINE, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, PAIR_DEADLINE, Service, Setup, USER, until};
 use reqwest::Method;
-
-const PAIR_DEADLINE: Duration = Duration::from_secs(150);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_timeline_draws_every_hold_the_pair_and_the_upgrade() -> anyhow::Result<()> {
     Setup::new("race-timeline")
         .run(async |s| {
-            for service in Service::ALL {
-                s.rival(Method::POST, service, 1).await?;
-            }
-            s.open_signed_in().await?;
-            s.page.click("auto-start").await?;
-            assert_eq!(s.page.wait_pair(PAIR_DEADLINE).await?, 2);
+            s.pair_on_2_behind_a_rival().await?;
             for service in Service::ALL {
                 s.rival(Method::DELETE, service, 1).await?;
             }
