@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use gloo_net::http::{Request as Fetch, RequestBuilder};
 use gloo_timers::callback::Timeout;
+use hotelband_core::api::json;
 use hotelband_core::{Millis, Outcome};
-use serde::Deserialize;
 use web_sys::AbortController;
 
 /// Where and how to send one request; the key is only ever put in the header.
@@ -88,7 +88,6 @@ fn scrub(message: &str, key: &str) -> String {
 }
 
 /// The emulator's demo accounts, from `GET /demo` on the page's own origin.
-#[derive(Deserialize)]
 pub(crate) struct DemoKeys {
     /// Key for `<origin>/hotel/api`.
     pub(crate) hotel_key: String,
@@ -114,7 +113,17 @@ pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
     }
     let unreadable = || format!("{url} did not return the demo keys");
     let body = response.text().await.map_err(|_| unreadable())?;
-    serde_json::from_str(&body).map_err(|_| unreadable())
+    demo_keys_of(&body).ok_or_else(unreadable)
+}
+
+/// `{"hotel_key":..,"band_key":..}`, other fields ignored.
+fn demo_keys_of(body: &str) -> Option<DemoKeys> {
+    let value = json::parse(body).ok()?;
+    let key = |name| value.get(name)?.as_str().map(str::to_owned);
+    Some(DemoKeys {
+        hotel_key: key("hotel_key")?,
+        band_key: key("band_key")?,
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use hotelband_core::{ApiIni, Config, Millis};
-use serde::{Deserialize, Serialize};
 
 /// Largest window the course's services have slots for (the "show all" view).
 pub(crate) const MAX_WINDOW: u16 = 200;
@@ -25,9 +24,8 @@ impl fmt::Debug for Keys {
 }
 
 /// Settings that passed validation. The keys are kept apart from the rest because they are
-/// stored elsewhere (see `storage`), so they are skipped by serde.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// stored elsewhere (see `storage`), so `stored_json` leaves them out.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Settings {
     /// Hotel base URL, no trailing slash.
     pub(crate) hotel_url: String,
@@ -48,7 +46,6 @@ pub(crate) struct Settings {
     /// Keep the keys in localStorage instead of sessionStorage.
     pub(crate) remember_keys: bool,
     /// The keys; stored separately.
-    #[serde(skip)]
     pub(crate) keys: Keys,
 }
 
@@ -403,14 +400,6 @@ mod tests {
         assert!(s.config(1).polite);
         assert!(!s.config(1).spare_hold, "the spare hold stays off");
         assert_eq!(Draft::from_settings(&s), polite);
-    }
-
-    #[test]
-    fn settings_stored_before_polite_existed_load_as_eager() {
-        let old = r#"{"hotel_url":"http://h","band_url":"http://b","proxy":"","delay_ms":1000,"retries":3,"window":20,"recheck_ms":5000,"remember_keys":false}"#;
-        let s: Settings = serde_json::from_str(old).unwrap();
-        assert!(!s.polite);
-        assert_eq!(s.recheck_ms, 5000);
     }
 
     #[test]
