@@ -1,6 +1,6 @@
 //! The JSON shapes the page keeps in storage: the settings, the keys, the last known holds.
-//! Written and read with the core's small JSON module, not serde_json: that kept about 8 KB of
-//! generic (de)serializers in the compressed wasm (BENCHMARKS.md).
+//! Written and read with the core's small JSON module, not serde_json, whose generic
+//! (de)serializers were 19 KB of the gzip wasm (BENCHMARKS.md, cut 5).
 //!
 //! An entry of the wrong shape reads as `None`, which `storage` treats as absent. Settings
 //! fields that are missing take their defaults, so what an older page stored still loads;
