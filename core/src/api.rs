@@ -458,8 +458,8 @@ fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     }
 }
 
-/// Why a 200's body is not what the API promises, in words that point at the likely cause: an
-/// HTML page usually means the base URL names a web site, not the API.
+/// Why a 200's body that is not JSON at all is not what the API promises, in words that point
+/// at the likely cause: an HTML page usually means the base URL names a web site, not the API.
 fn decode_error(body: &str) -> ApiError {
     let why = if body.trim_start().starts_with('<') {
         format!(

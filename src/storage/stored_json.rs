@@ -12,17 +12,30 @@ use crate::settings::{Keys, Settings};
 
 /// `settings` without its keys (they are stored apart).
 pub(crate) fn settings_to_json(settings: &Settings) -> String {
+    // Every field named, so a new one does not compile until it is stored (and read below).
+    let Settings {
+        hotel_url,
+        band_url,
+        proxy,
+        delay_ms,
+        retries,
+        window,
+        recheck_ms,
+        polite,
+        remember_keys,
+        keys: _,
+    } = settings;
     let text = |s: &str| Value::from(s);
     Value::Object(vec![
-        ("hotel_url".into(), text(&settings.hotel_url)),
-        ("band_url".into(), text(&settings.band_url)),
-        ("proxy".into(), text(&settings.proxy)),
-        ("delay_ms".into(), settings.delay_ms.into()),
-        ("retries".into(), u64::from(settings.retries).into()),
-        ("window".into(), u64::from(settings.window).into()),
-        ("recheck_ms".into(), settings.recheck_ms.into()),
-        ("polite".into(), settings.polite.into()),
-        ("remember_keys".into(), settings.remember_keys.into()),
+        ("hotel_url".into(), text(hotel_url)),
+        ("band_url".into(), text(band_url)),
+        ("proxy".into(), text(proxy)),
+        ("delay_ms".into(), (*delay_ms).into()),
+        ("retries".into(), u64::from(*retries).into()),
+        ("window".into(), u64::from(*window).into()),
+        ("recheck_ms".into(), (*recheck_ms).into()),
+        ("polite".into(), (*polite).into()),
+        ("remember_keys".into(), (*remember_keys).into()),
     ])
     .to_json()
 }
