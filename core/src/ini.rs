@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::session::Config;
+use crate::config::Config;
 use crate::text::safe_text;
 use crate::time::Millis;
 

@@ -27,6 +27,8 @@
 
 pub mod api;
 mod backoff;
+pub mod config;
+pub mod event;
 pub mod ini;
 mod lane;
 mod pacer;
@@ -37,14 +39,16 @@ pub mod session;
 pub mod sim;
 mod text;
 pub mod time;
+pub mod view;
 
 pub use api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
     classify_lenient, unavailable_retry_after,
 };
+pub use config::Config;
+pub use event::{Event, EventKind, describe};
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
-pub use session::{
-    AutoState, Busy, Config, Event, EventKind, ServiceView, Session, View, describe,
-};
+pub use session::Session;
 pub use time::Millis;
+pub use view::{AutoState, Busy, ServiceView, View};

@@ -30,9 +30,11 @@
 use std::collections::BTreeSet;
 
 use crate::api::{ApiError, Op, Service, Slot};
+use crate::config::Config;
+use crate::event::EventKind;
 use crate::lane::Lane;
-use crate::session::{AutoState, Config, EventKind};
 use crate::time::Millis;
+use crate::view::AutoState;
 
 /// What the planner is doing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -1,18 +1,21 @@
 //! The session: one user's view of both services, manual actions and the auto-pair planner,
 //! behind one pacer per service.
 
-use std::fmt;
+use std::collections::VecDeque;
 
 use crate::api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, classify_lenient,
     unavailable_retry_after,
 };
 use crate::backoff::{backoff, retry_wait};
+use crate::config::Config;
+use crate::event::{Event, EventKind, describe};
 use crate::lane::{InFlight, Job, Lane, Origin};
 use crate::planner::{Mode, Planner, pair};
 use crate::rng::Rng;
 use crate::text::safe_text;
 use crate::time::Millis;
+use crate::view::{AutoState, Busy, ServiceView, View};
 
 /// Past a request's own timeout, how long the session waits for the shell's report before it
 /// gives up by itself (a shell that lost track must not wedge a service forever).
@@ -20,276 +23,6 @@ const SELF_TIMEOUT_GRACE: Millis = Millis(1000);
 
 /// An operation and its retries are abandoned past this: what it was for is stale by then.
 const OPERATION_DEADLINE: Millis = Millis::from_secs(60);
-
-/// Settings; every field has a sensible default.
-///
-/// [`crate::ApiIni::apply`] fills `retries` and `delay` from the user's file, keeping the 1 s
-/// minimum; a `delay` below 1 s only comes from setting it here explicitly (tests).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// Minimum time between two requests to one service, retries included (the rule: 1 s).
-    pub delay: Millis,
-    /// Attempts per operation, retries included (api.ini `retries`); 0 counts as 1.
-    pub retries: u32,
-    /// How many slots the page shows and its "first common free slots" list covers (20 by
-    /// default). Not a limit on pairing: the planner pairs on the earliest common slot of the
-    /// whole range the services list.
-    pub window: u16,
-    /// With `polite`, how often a held pair re-reads the free lists for a better one. Also how
-    /// recent reads must be for [`Session::start`] to act on them at once.
-    pub recheck: Millis,
-    /// Re-read the free lists only every `recheck`. Off by default: while a better pair is
-    /// possible, both free lists are read at every paced slot (the rule allows 60 a minute).
-    pub polite: bool,
-    /// While no better slot is free at both, hold the best better slot free at one service
-    /// (beside the pair, for at most 20 s) and watch the other for it. Off by default: see
-    /// `BENCHMARKS.md` / the core's figures for what it gains.
-    pub spare_hold: bool,
-    /// How long the shell waits for a reply before it gives up (reports `Outcome::Timeout`).
-    pub request_timeout: Millis,
-    /// Seed of the jitter RNG.
-    pub seed: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            delay: Millis(1000),
-            retries: 3,
-            window: 20,
-            recheck: Millis(5000),
-            polite: false,
-            spare_hold: false,
-            request_timeout: Millis(10_000),
-            seed: 0,
-        }
-    }
-}
-
-/// Whether the auto-pair planner is running.
-///
-/// `Off → Running` on [`Session::start`]; `Running → Done` when slot 1 is held at both;
-/// `Running → Releasing → Off` on [`Session::stop`] (only a half-made pair is released, the
-/// matched pair is kept), on [`Session::stop_and_release_all`] (everything is released), or
-/// when a service refuses the key (401).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum AutoState {
-    /// Manual only.
-    Off,
-    /// Working towards (or upgrading) a matched pair.
-    Running,
-    /// Stopping: finishing what is in flight, then releasing every hold not kept (all of them
-    /// after [`Session::stop_and_release_all`], all but the matched pair after [`Session::stop`]).
-    Releasing,
-    /// Holding slot 1 at both: nothing better exists.
-    Done,
-}
-
-/// What one service looks like from here.
-///
-/// The page derives a slot's state from it: *mine* = in `holds`; *free* = in `free`; *taken* =
-/// not in `free` while `free_at` is set; *unknown* otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ServiceView {
-    /// The last free list read (ascending; our own holds are never in it).
-    pub free: Vec<Slot>,
-    /// When the free list arrived (`None`: never read).
-    pub free_at: Option<Millis>,
-    /// Our holds as last known (ascending).
-    pub holds: Vec<Slot>,
-    /// When the holds were last read (`None`: never read).
-    pub holds_at: Option<Millis>,
-    /// False while a write's outcome is unknown (a lost reply, a 5xx that a proxy may have
-    /// hidden an applied write behind) or the holds were never read (a cold start): until the
-    /// holds are re-read, and again until a request the shell gave up on can no longer land (a
-    /// timeout later). Holds that might pair with such a write are kept meanwhile.
-    pub holds_known: bool,
-    /// Operations queued or in flight, in order.
-    pub pending: Vec<Op>,
-    /// Set when the service refused our key (401): nothing more is sent to it.
-    pub stopped: Option<ApiError>,
-}
-
-/// A snapshot for the UI.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct View {
-    /// Indexed by [`Service::index`].
-    pub services: [ServiceView; 2],
-    /// The matched pair currently held (the smallest slot held at both), if any.
-    pub pair: Option<Slot>,
-    /// The planner's state.
-    pub auto: AutoState,
-    /// The slot the planner is reserving at both services (first pair or upgrade), if any.
-    pub target: Option<Slot>,
-    /// When the planner next re-reads the free lists.
-    pub next_recheck: Option<Millis>,
-    /// The most recent failure, in plain words.
-    pub last_error: Option<String>,
-}
-
-/// Something the user should hear about, stamped with the time it happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// When it happened (the `now` of the input that caused it).
-    pub at: Millis,
-    /// What happened.
-    pub kind: EventKind,
-}
-
-/// The kinds of [`Event`]; `Display` gives the plain-words line for the activity log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EventKind {
-    /// A slot was reserved at a service.
-    Reserved {
-        /// Where.
-        service: Service,
-        /// Which slot.
-        slot: Slot,
-    },
-    /// A slot was released at a service.
-    Released {
-        /// Where.
-        service: Service,
-        /// Which slot.
-        slot: Slot,
-    },
-    /// The same slot is now held at both services.
-    PairSecured {
-        /// The slot.
-        slot: Slot,
-    },
-    /// A better pair is held; the old one is being released.
-    PairUpgraded {
-        /// The old pair.
-        from: Slot,
-        /// The new pair.
-        to: Slot,
-    },
-    /// No slot is free at both services right now.
-    NoCommonSlot,
-    /// A list had entries that are not slot ids: they were skipped, the rest was used.
-    SkippedIds {
-        /// Where.
-        service: Service,
-        /// Which list.
-        op: Op,
-        /// How many entries were skipped.
-        count: usize,
-        /// The first of them, as safe text.
-        example: String,
-    },
-    /// An operation failed for good (after retries, or at once for 4xx).
-    Failed {
-        /// Where.
-        service: Service,
-        /// What was asked.
-        op: Op,
-        /// Why it failed.
-        error: ApiError,
-    },
-    /// The service refused the key; the session stops talking to it.
-    ServiceStopped {
-        /// Which service.
-        service: Service,
-        /// The 401, with the server's message.
-        error: ApiError,
-    },
-    /// The auto-pair planner changed state.
-    Auto(AutoState),
-    /// [`Session::pair_on`] was refused: something else owns the holds right now.
-    PairOnRefused {
-        /// The slot clicked.
-        slot: Slot,
-        /// Why.
-        reason: Busy,
-    },
-}
-
-/// Why [`Session::pair_on`] was refused.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Busy {
-    /// Auto-pair is running, stopping or done: it owns the holds (stop it first).
-    Auto,
-    /// An earlier click is still pairing or cleaning up.
-    Pairing,
-    /// A service refused the key: nothing can be reserved there.
-    Stopped(Service),
-}
-
-impl fmt::Display for EventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EventKind::Reserved { service, slot } => {
-                write!(f, "Reserved slot {slot} at the {service}")
-            }
-            EventKind::Released { service, slot } => {
-                write!(f, "Released slot {slot} at the {service}")
-            }
-            EventKind::PairSecured { slot } => {
-                write!(f, "Slot {slot} is now held at both the hotel and the band")
-            }
-            EventKind::PairUpgraded { from, to } => write!(
-                f,
-                "Upgraded to slot {to} at both services; releasing slot {from}"
-            ),
-            EventKind::NoCommonSlot => {
-                f.write_str("No slot is free at both services right now; still watching")
-            }
-            EventKind::SkippedIds {
-                service,
-                op,
-                count,
-                example,
-            } => write!(
-                f,
-                "{} at the {service}: skipped {count} entr{} that {} not a slot id ({example})",
-                describe(*op),
-                if *count == 1 { "y" } else { "ies" },
-                if *count == 1 { "is" } else { "are" },
-            ),
-            EventKind::Failed { service, op, error } => {
-                write!(f, "{} at the {service} failed: {error}", describe(*op))
-            }
-            EventKind::ServiceStopped { service, error } => write!(
-                f,
-                "The {service} refused the API key ({error}); check the key. Nothing more is sent to the {service}"
-            ),
-            EventKind::Auto(state) => f.write_str(match state {
-                AutoState::Off => "Auto-pair is off",
-                AutoState::Running => "Auto-pair started",
-                AutoState::Releasing => "Auto-pair stopping: releasing holds",
-                AutoState::Done => "Auto-pair done: slot 1 is held at both services",
-            }),
-            EventKind::PairOnRefused { slot, reason } => {
-                write!(f, "Not pairing on slot {slot}: ")?;
-                match reason {
-                    Busy::Auto => {
-                        f.write_str("auto-pair owns the holds while it runs; stop it first")
-                    }
-                    Busy::Pairing => {
-                        f.write_str("the last click is still being paired or released")
-                    }
-                    Busy::Stopped(service) => {
-                        write!(f, "the {service} refused the API key; check the key")
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// An operation in words, starting with a capital: "Reserving slot 5".
-#[must_use]
-pub fn describe(op: Op) -> String {
-    match op {
-        Op::Available => "Reading the free slots".to_owned(),
-        Op::Holds => "Reading our holds".to_owned(),
-        Op::Reserve(slot) => format!("Reserving slot {slot}"),
-        Op::Cancel(slot) => format!("Releasing slot {slot}"),
-    }
-}
 
 /// One user's session with both services: the pacers, the retry rules, the known state, manual
 /// actions and the auto-pair planner. No I/O: see the crate docs for the calling contract.
@@ -337,7 +70,7 @@ pub struct Session {
     next_id: u64,
     lanes: [Lane; 2],
     planner: Planner,
-    events: std::collections::VecDeque<Event>,
+    events: VecDeque<Event>,
     last_error: Option<String>,
 }
 
@@ -352,7 +85,7 @@ impl Session {
             next_id: 0,
             lanes: [Lane::new(Service::Hotel), Lane::new(Service::Band)],
             planner: Planner::new(),
-            events: std::collections::VecDeque::new(),
+            events: VecDeque::new(),
             last_error: None,
         }
     }

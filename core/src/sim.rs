@@ -13,9 +13,12 @@
 use std::collections::BTreeMap;
 
 use crate::api::{Op, Outcome, Request, RequestId, Service, Slot};
+use crate::config::Config;
+use crate::event::Event;
 use crate::rng::Rng;
-use crate::session::{Config, Event, Session};
+use crate::session::Session;
 use crate::time::Millis;
+use crate::view::AutoState;
 
 /// The user id of the session under test; crowd users have other ids.
 pub const US: u32 = 0;
@@ -889,7 +892,7 @@ impl World {
             .iter()
             .all(|service| service.pending.iter().all(|op| !op.is_write()))
             && !self.sim.has_writes_on_the_way()
-            && !matches!(view.auto, crate::AutoState::Releasing)
+            && !matches!(view.auto, AutoState::Releasing)
             && view.target.is_none()
     }
 
