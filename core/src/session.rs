@@ -98,8 +98,8 @@ impl Session {
         }
         let window_changed = config.window != self.config.window;
         self.config = config;
-        if window_changed && self.planner.mode == Mode::Running {
-            self.planner.next_scan = Some(self.now);
+        if window_changed {
+            self.planner.rescan_at(self.now);
         }
         self.update();
     }
@@ -114,13 +114,12 @@ impl Session {
     pub fn refresh(&mut self, now: Millis) {
         self.advance(now);
         for lane in &mut self.lanes {
-            if lane.stopped.is_some() {
+            if lane.is_stopped() {
                 continue;
             }
             for op in [Op::Holds, Op::Available] {
-                if !lane.queue.iter().any(|job| job.op == op) {
-                    lane.queue
-                        .push_back(Job::new(op, Origin::Manual, 1, self.now));
+                if !lane.is_queued(op) {
+                    lane.enqueue(Job::new(op, Origin::Manual, 1, self.now));
                 }
             }
         }
@@ -140,13 +139,12 @@ impl Session {
     fn manual(&mut self, now: Millis, service: Service, op: Op) {
         self.advance(now);
         let lane = &mut self.lanes[service.index()];
-        if let Some(error) = &lane.stopped {
+        if let Some(error) = lane.stopped() {
             let error = error.clone();
             self.push_event(EventKind::Failed { service, op, error });
             return;
         }
-        lane.queue
-            .push_back(Job::new(op, Origin::Manual, 1, self.now));
+        lane.enqueue(Job::new(op, Origin::Manual, 1, self.now));
         self.update();
     }
 
@@ -174,9 +172,9 @@ impl Session {
         let stopped = self
             .lanes
             .iter()
-            .find(|lane| lane.stopped.is_some())
-            .map(|lane| lane.service);
-        let busy = match self.planner.mode {
+            .find(|lane| lane.is_stopped())
+            .map(Lane::service);
+        let busy = match self.planner.mode() {
             Mode::Running | Mode::Cleanup { .. } | Mode::Done => Some(Busy::Auto),
             Mode::PairOn => Some(Busy::Pairing),
             Mode::Off => stopped.map(Busy::Stopped),
@@ -193,7 +191,7 @@ impl Session {
     /// does not keep.
     #[must_use]
     pub fn pairing(&self) -> bool {
-        self.planner.mode == Mode::PairOn
+        self.planner.mode() == Mode::PairOn
     }
 
     /// Starts the auto-pair planner: pair on the earliest common slot, adopt what is held,
@@ -211,21 +209,9 @@ impl Session {
         };
         let mut free_since = Some(self.now);
         for lane in &mut self.lanes {
-            lane.stopped = None;
-            lane.cooldown = Millis::ZERO;
-            lane.queue.retain(|job| job.origin == Origin::Manual);
-            let confirmed = lane.settled() && lane.uncertain.is_empty() && recent(lane.holds_at);
-            if !confirmed {
-                let may_hold = lane.may_hold
-                    || !lane.holds.is_empty()
-                    || !lane.uncertain.is_empty()
-                    || !lane.maybe_applied.is_empty()
-                    || lane.holds_due.is_some();
-                lane.holds_known = false;
-                lane.holds_assumed = !may_hold;
-            }
-            free_since = match (free_since, lane.free_sent_at) {
-                (Some(since), Some(sent)) if recent(lane.free_at) => Some(since.min(sent)),
+            lane.restart(recent);
+            free_since = match (free_since, lane.free_sent_at()) {
+                (Some(since), Some(sent)) if recent(lane.free_at()) => Some(since.min(sent)),
                 _ => None,
             };
         }
@@ -238,27 +224,27 @@ impl Session {
     /// (the shell remembers the last holds it knew, e.g. in storage across a reload): the next
     /// [`Session::start`] reads the holds there first. A holds read clears it.
     pub fn expect_holds(&mut self, service: Service) {
-        self.lanes[service.index()].may_hold = true;
+        self.lanes[service.index()].expect_holds();
     }
 
     /// Stops the planner. The matched pair is kept; a half-made pair is still cleaned up so no
     /// orphan is left ([`AutoState::Releasing`] until then, then [`AutoState::Off`]).
     pub fn stop(&mut self, now: Millis) {
         self.advance(now);
-        match self.planner.mode {
+        match self.planner.mode() {
             Mode::Running => {
                 self.drop_planner_jobs();
                 self.planner.cleanup(false);
                 self.push_event(EventKind::Auto(AutoState::Releasing));
             }
             Mode::Done => {
-                self.planner.mode = Mode::Off;
+                self.planner.turn_off();
                 self.push_event(EventKind::Auto(AutoState::Off));
             }
             // The click is given up: its half is released, a matched pair kept.
             Mode::PairOn => {
                 self.drop_planner_jobs();
-                self.planner.target = None;
+                self.planner.drop_target();
             }
             Mode::Off | Mode::Cleanup { .. } => {}
         }
@@ -270,7 +256,7 @@ impl Session {
     pub fn stop_and_release_all(&mut self, now: Millis) {
         self.advance(now);
         for lane in &mut self.lanes {
-            lane.queue.clear();
+            lane.clear_queue();
             lane.forget_holds();
         }
         self.planner.cleanup(true);
@@ -281,17 +267,13 @@ impl Session {
     /// Feeds the outcome of a request handed out by [`Session::poll_request`].
     pub fn handle_response(&mut self, now: Millis, id: RequestId, outcome: Outcome) {
         self.advance(now);
-        let lane = self.lanes.iter_mut().find(|lane| {
-            lane.in_flight
-                .as_ref()
-                .is_some_and(|flight| flight.id == id)
-        });
         // Unknown ids are replies the session already gave up on.
-        if let Some(lane) = lane {
-            let service = lane.service;
-            if let Some(flight) = lane.in_flight.take() {
-                self.complete(service, flight, &outcome);
-            }
+        let reply = self
+            .lanes
+            .iter_mut()
+            .find_map(|lane| Some((lane.service(), lane.take_reply_for(id)?)));
+        if let Some((service, flight)) = reply {
+            self.complete(service, flight, &outcome);
         }
         self.update();
     }
@@ -325,11 +307,7 @@ impl Session {
             .lanes
             .iter()
             .filter_map(|lane| self.lane_deadline(lane));
-        let scan = (self.planner.mode == Mode::Running
-            && self.planner.target.is_none()
-            && self.planner.scan.is_none())
-        .then_some(self.planner.next_scan)
-        .flatten();
+        let scan = self.planner.next_scan_wake();
         lanes.chain(scan).min()
     }
 
@@ -337,23 +315,21 @@ impl Session {
     #[must_use]
     pub fn view(&self) -> View {
         let service_view = |lane: &Lane| ServiceView {
-            free: lane.free.clone(),
-            free_at: lane.free_at,
-            holds: lane.holds.clone(),
-            holds_at: lane.holds_at,
+            free: lane.free().to_vec(),
+            free_at: lane.free_at(),
+            holds: lane.holds().to_vec(),
+            holds_at: lane.holds_at(),
             holds_known: lane.settled(),
             pending: lane.pending(),
-            stopped: lane.stopped.clone(),
+            stopped: lane.stopped().cloned(),
         };
         let planner = &self.planner;
         View {
             services: [service_view(&self.lanes[0]), service_view(&self.lanes[1])],
             pair: pair(&self.lanes),
-            auto: planner.mode.auto_state(),
-            target: planner.target,
-            next_recheck: (planner.mode == Mode::Running && planner.scan.is_none())
-                .then_some(planner.next_scan)
-                .flatten(),
+            auto: planner.mode().auto_state(),
+            target: planner.target(),
+            next_recheck: planner.next_recheck(),
             last_error: self.last_error.clone(),
         }
     }
@@ -362,12 +338,7 @@ impl Session {
     fn advance(&mut self, now: Millis) {
         self.now = self.now.max(now);
         for service in Service::ALL {
-            let lane = &mut self.lanes[service.index()];
-            let expired = lane
-                .in_flight
-                .as_ref()
-                .is_some_and(|flight| flight.deadline <= self.now);
-            if expired && let Some(flight) = lane.in_flight.take() {
+            if let Some(flight) = self.lanes[service.index()].take_expired(self.now) {
                 self.complete(service, flight, &Outcome::Timeout);
             }
         }
@@ -388,50 +359,47 @@ impl Session {
 
     fn drop_planner_jobs(&mut self) {
         for lane in &mut self.lanes {
-            lane.queue.retain(|job| job.origin == Origin::Manual);
+            lane.drop_planner_jobs();
         }
     }
 
     /// When this lane next has something to do (a deadline or a send).
     fn lane_deadline(&self, lane: &Lane) -> Option<Millis> {
-        if let Some(flight) = &lane.in_flight {
+        if let Some(flight) = lane.in_flight() {
             return Some(flight.deadline);
         }
-        if lane.stopped.is_some() {
+        if lane.is_stopped() {
             return None;
         }
-        let paced = lane.pacer.ready_at(lane.gap(self.config.delay));
-        if let Some(job) = lane.queue.front() {
+        let paced = lane.ready_at(self.config.delay);
+        if let Some(job) = lane.next_queued() {
             return Some(paced.max(job.not_before));
         }
         let active = matches!(
-            self.planner.mode,
+            self.planner.mode(),
             Mode::Running | Mode::Cleanup { .. } | Mode::PairOn
         );
         let wanted = self
             .planner
-            .next_op(self.now, lane.service, &self.lanes, &self.config)
-            .map(|_| paced.max(lane.cooldown));
+            .next_op(self.now, lane.service(), &self.lanes, &self.config)
+            .map(|_| paced.max(lane.cooldown()));
         let due = lane
-            .holds_due
+            .holds_due()
             .filter(|_| active)
-            .map(|due| due.max(paced).max(lane.cooldown));
+            .map(|due| due.max(paced).max(lane.cooldown()));
         wanted.into_iter().chain(due).min()
     }
 
     fn try_send(&mut self, service: Service) -> Option<Request> {
         let now = self.now;
         let lane = &self.lanes[service.index()];
-        if lane.in_flight.is_some()
-            || lane.stopped.is_some()
-            || lane.pacer.delay(now, lane.gap(self.config.delay)).is_some()
-        {
+        if lane.in_flight().is_some() || lane.is_stopped() || !lane.paced(now, self.config.delay) {
             return None;
         }
-        let job = match lane.queue.front() {
+        let job = match lane.next_queued() {
             Some(job) if job.not_before > now => return None,
-            Some(_) => self.lanes[service.index()].queue.pop_front()?,
-            None if lane.cooldown > now => return None,
+            Some(_) => self.lanes[service.index()].take_queued()?,
+            None if lane.cooldown() > now => return None,
             None => {
                 let op = self
                     .planner
@@ -449,16 +417,17 @@ impl Session {
             attempt: job.attempt,
             timeout: self.config.request_timeout,
         };
-        let lane = &mut self.lanes[service.index()];
-        lane.pacer.on_send(now);
-        lane.in_flight = Some(InFlight {
-            id,
-            job,
-            sent_at: now,
-            deadline: now
-                .saturating_add(self.config.request_timeout)
-                .saturating_add(SELF_TIMEOUT_GRACE),
-        });
+        self.lanes[service.index()].sent(
+            now,
+            InFlight {
+                id,
+                job,
+                sent_at: now,
+                deadline: now
+                    .saturating_add(self.config.request_timeout)
+                    .saturating_add(SELF_TIMEOUT_GRACE),
+            },
+        );
         Some(request)
     }
 
@@ -500,42 +469,19 @@ impl Session {
         let now = self.now;
         let lane = &mut self.lanes[service.index()];
         match (job.op, reply) {
-            (Op::Available, Reply::Slots(slots)) => {
-                // A hold of ours never shows as free, whatever a stale reply says.
-                lane.free = slots
-                    .into_iter()
-                    .filter(|slot| !lane.holds(*slot))
-                    .collect();
-                lane.free_at = Some(now);
-                lane.free_sent_at = Some(sent_at);
-            }
+            (Op::Available, Reply::Slots(slots)) => lane.learnt_free(now, sent_at, slots),
             (Op::Holds, Reply::Slots(slots)) => {
-                if lane.holds_due.is_none_or(|due| sent_at >= due) {
-                    // Past the window in which a lost write could still land: all settled.
-                    lane.holds_due = None;
-                    lane.uncertain.clear();
-                }
-                for slot in &slots {
-                    lane.mark_taken(*slot);
-                }
-                // The lane sends one request at a time, so this read left after every 5xx.
-                lane.maybe_applied.clear();
-                lane.may_hold = false;
-                lane.holds = slots;
-                lane.holds_known = true;
-                lane.holds_at = Some(now);
+                lane.learnt_holds(now, sent_at, slots);
                 if let Some((write, attempt, error)) = job.verify {
                     self.verified(service, write, attempt, error);
                 }
             }
             (Op::Reserve(slot), Reply::Reserved(_)) => {
-                lane.maybe_applied.remove(&slot);
-                lane.add_hold(slot);
+                lane.learnt_reserved(slot);
                 self.push_event(EventKind::Reserved { service, slot });
             }
             (Op::Cancel(slot), Reply::Cancelled) => {
-                lane.maybe_applied.remove(&slot);
-                lane.remove_hold(slot);
+                lane.learnt_released(slot);
                 self.push_event(EventKind::Released { service, slot });
             }
             // `classify` answers each op with its own reply kind; anything else is ignored.
@@ -547,8 +493,8 @@ impl Session {
     fn verified(&mut self, service: Service, write: Op, attempt: u32, error: ApiError) {
         let lane = &self.lanes[service.index()];
         let took_effect = match write {
-            Op::Reserve(slot) => lane.holds(slot),
-            Op::Cancel(slot) => !lane.holds(slot),
+            Op::Reserve(slot) => lane.is_held(slot),
+            Op::Cancel(slot) => !lane.is_held(slot),
             Op::Available | Op::Holds => true,
         };
         if took_effect {
@@ -566,7 +512,7 @@ impl Session {
                 attempt + 1,
                 self.now.saturating_add(wait),
             );
-            self.lanes[service.index()].queue.push_front(job);
+            self.lanes[service.index()].enqueue_first(job);
         } else {
             self.fail(service, write, error);
         }
@@ -583,9 +529,7 @@ impl Session {
         let op = job.op;
         self.last_error = Some(format!("{service}: {}: {error}", describe(op)));
         if let ApiError::InvalidToken(_) = error {
-            let lane = &mut self.lanes[service.index()];
-            lane.queue.clear();
-            lane.stopped = Some(error.clone());
+            self.lanes[service.index()].key_refused(error.clone());
             self.push_event(EventKind::ServiceStopped { service, error });
             return;
         }
@@ -620,7 +564,7 @@ impl Session {
                 not_before: now.saturating_add(wait),
                 ..job
             };
-            self.lanes[service.index()].queue.push_front(retry);
+            self.lanes[service.index()].enqueue_first(retry);
             return;
         }
         if op.is_write() && error.is_ambiguous_for_write() {
@@ -645,20 +589,10 @@ impl Session {
             ApiError::SlotUnavailable(_) | ApiError::ReservationLimit(_)
         );
         if !refused {
-            lane.cooldown = now.saturating_add(wait);
+            lane.cool_down(now.saturating_add(wait));
         }
         match (op, &error) {
-            (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => {
-                lane.mark_taken(slot);
-                // A 409 on a slot we may hold (a write in doubt, or holds never read: a free
-                // list never lists our own holds) may mean it is ours: read the holds once.
-                if lane.uncertain.contains(&slot)
-                    || lane.maybe_applied.contains(&slot)
-                    || !lane.holds_known
-                {
-                    lane.forget_holds();
-                }
-            }
+            (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => lane.reserve_refused(slot),
             (Op::Reserve(_), ApiError::ReservationLimit(_)) | (Op::Cancel(_), _) => {
                 lane.forget_holds();
             }
@@ -676,32 +610,32 @@ impl Session {
     fn on_planner_write_answered(&mut self, service: Service, op: Op, retry_after: Option<Millis>) {
         let lane = &mut self.lanes[service.index()];
         if let Op::Reserve(slot) | Op::Cancel(slot) = op {
-            lane.maybe_applied.insert(slot);
+            lane.write_maybe_applied(slot);
         }
-        lane.cooldown = self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO));
+        lane.cool_down(self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO)));
     }
 
     fn on_ambiguous_write(&mut self, service: Service, job: Job, error: ApiError) {
         let now = self.now;
         let wait = backoff(job.attempt, self.config.delay, &mut self.rng);
         let lane = &mut self.lanes[service.index()];
-        lane.forget_holds();
+        let slot = match job.op {
+            Op::Reserve(slot) | Op::Cancel(slot) => Some(slot),
+            Op::Available | Op::Holds => None,
+        };
         // A request we gave up on may still reach the server: look again once that is unlikely.
-        lane.holds_due = Some(now.saturating_add(self.config.request_timeout));
-        if let Op::Reserve(slot) | Op::Cancel(slot) = job.op {
-            lane.uncertain.insert(slot);
-        }
+        lane.write_in_doubt(slot, now.saturating_add(self.config.request_timeout));
         match job.origin {
             Origin::Manual => {
                 let check = Job {
                     verify: Some((job.op, job.attempt, error)),
                     ..Job::new(Op::Holds, Origin::Manual, 1, now.saturating_add(wait))
                 };
-                lane.queue.push_front(check);
+                lane.enqueue_first(check);
             }
             Origin::Planner => {
                 // The planner re-reads the holds (its rule 1) and decides again from them.
-                lane.cooldown = now.saturating_add(wait);
+                lane.cool_down(now.saturating_add(wait));
                 self.planner
                     .on_write_failed(now, service, job.op, &error, true, &self.config);
             }
