@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use crate::api::{ApiError, Op, RequestId, Service, Slot};
+use crate::holds::HoldsKnowledge;
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
@@ -83,20 +84,13 @@ pub(crate) struct Lane {
     free_sent_at: Option<Millis>,
     /// Our holds (ascending) as last known.
     holds: Vec<Slot>,
-    /// True once a holds read confirmed `holds` and nothing ambiguous happened since.
-    holds_known: bool,
-    /// Not confirmed, but nothing suggests we hold more than our own replies said (a cold
-    /// start): the planner may choose and reserve, never release, and reads the holds soon.
-    holds_assumed: bool,
+    /// How sure we are of `holds`: unknown, assumed, confirmed, or in doubt after a write that
+    /// ended ambiguously.
+    knowledge: HoldsKnowledge,
     /// The shell said this account may hold something here (e.g. remembered across a reload):
     /// the next start reads the holds before anything else.
     may_hold: bool,
     holds_at: Option<Millis>,
-    /// A write ended ambiguously and its request may still reach the server late: the planner
-    /// reads the holds again at this time.
-    holds_due: Option<Millis>,
-    /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
-    uncertain: BTreeSet<Slot>,
     /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
     /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
     maybe_applied: BTreeSet<Slot>,
@@ -121,12 +115,9 @@ impl Lane {
             free_at: None,
             free_sent_at: None,
             holds: Vec::new(),
-            holds_known: false,
-            holds_assumed: false,
+            knowledge: HoldsKnowledge::Unknown,
             may_hold: false,
             holds_at: None,
-            holds_due: None,
-            uncertain: BTreeSet::new(),
             maybe_applied: BTreeSet::new(),
             last_rtt: Millis::ZERO,
             stopped: None,
@@ -166,17 +157,17 @@ impl Lane {
 
     /// Whether a holds read confirmed our holds and nothing ambiguous happened since.
     pub(crate) fn holds_known(&self) -> bool {
-        self.holds_known
+        self.knowledge.is_confirmed()
     }
 
     /// When a write that ended ambiguously can no longer land: the holds are read again then.
     pub(crate) fn holds_due(&self) -> Option<Millis> {
-        self.holds_due
+        self.knowledge.due()
     }
 
     /// Whether a write on `slot` ended ambiguously (a later 409 on it may mean "yours").
     pub(crate) fn is_uncertain(&self, slot: Slot) -> bool {
-        self.uncertain.contains(&slot)
+        self.knowledge.is_doubtful(slot)
     }
 
     /// Whether a write on `slot` got a 5xx that a hostile proxy may have applied first.
@@ -191,10 +182,9 @@ impl Lane {
 
     /// Slots whose state here is in doubt: a write that may still land, or one a 5xx may hide.
     pub(crate) fn doubts(&self) -> Vec<Slot> {
-        self.uncertain
-            .iter()
-            .chain(&self.maybe_applied)
-            .copied()
+        self.knowledge
+            .doubtful_slots()
+            .chain(self.maybe_applied.iter().copied())
             .collect()
     }
 
@@ -255,25 +245,24 @@ impl Lane {
     /// Whether the planner may choose and reserve here: the holds are confirmed, or assumed
     /// on a cold start, and no lost request is due for a check.
     pub(crate) fn may_act(&self) -> bool {
-        self.holds_known || self.holds_assumed
+        self.knowledge.may_act()
     }
 
     /// Our view is stale: read the holds before choosing, reserving or releasing here.
     pub(crate) fn forget_holds(&mut self) {
-        self.holds_known = false;
-        self.holds_assumed = false;
+        self.knowledge.forget();
     }
 
     /// Whether nothing about our holds here is in doubt: confirmed, no write that may still
     /// land, none that may have been applied behind a 5xx.
     pub(crate) fn settled(&self) -> bool {
-        self.holds_known && self.holds_due.is_none() && self.maybe_applied.is_empty()
+        self.knowledge.is_settled() && self.maybe_applied.is_empty()
     }
 
     /// Every slot we may hold here: known holds, writes in doubt, reserves queued or in flight.
     pub(crate) fn possible_holds(&self) -> BTreeSet<Slot> {
         let mut slots: BTreeSet<Slot> = self.holds.iter().copied().collect();
-        slots.extend(self.uncertain.iter().copied());
+        slots.extend(self.knowledge.doubtful_slots());
         slots.extend(self.maybe_applied.iter().copied());
         slots.extend(self.pending_writes().filter_map(|op| match op {
             Op::Reserve(slot) => Some(slot),
@@ -311,11 +300,8 @@ impl Lane {
 
     /// Our holds (a read sent at `sent_at`) arrived at `now`.
     pub(crate) fn learnt_holds(&mut self, now: Millis, sent_at: Millis, slots: Vec<Slot>) {
-        if self.holds_due.is_none_or(|due| sent_at >= due) {
-            // Past the window in which a lost write could still land: all settled.
-            self.holds_due = None;
-            self.uncertain.clear();
-        }
+        // Settles writes in doubt if it left once they could no longer land.
+        self.knowledge.learnt(sent_at);
         for slot in &slots {
             self.mark_taken(*slot);
         }
@@ -323,7 +309,6 @@ impl Lane {
         self.maybe_applied.clear();
         self.may_hold = false;
         self.holds = slots;
-        self.holds_known = true;
         self.holds_at = Some(now);
     }
 
@@ -353,7 +338,9 @@ impl Lane {
     /// mean it is ours: read the holds once.
     pub(crate) fn reserve_refused(&mut self, slot: Slot) {
         self.mark_taken(slot);
-        if self.uncertain.contains(&slot) || self.maybe_applied.contains(&slot) || !self.holds_known
+        if self.knowledge.is_doubtful(slot)
+            || self.maybe_applied.contains(&slot)
+            || !self.knowledge.is_confirmed()
         {
             self.forget_holds();
         }
@@ -368,9 +355,7 @@ impl Lane {
     /// A write on `slot` ended ambiguously (no reply, or one we cannot read): it may still
     /// reach the server until `until`, when the holds are read again.
     pub(crate) fn write_in_doubt(&mut self, slot: Option<Slot>, until: Millis) {
-        self.forget_holds();
-        self.holds_due = Some(until);
-        self.uncertain.extend(slot);
+        self.knowledge.write_in_doubt(slot, until);
     }
 
     /// The service refused our key (401): nothing more is sent.
@@ -397,15 +382,12 @@ impl Lane {
         self.stopped = None;
         self.cooldown = Millis::ZERO;
         self.drop_planner_jobs();
-        let confirmed = self.settled() && self.uncertain.is_empty() && holds_recent(self.holds_at);
+        // Settled means no write in doubt either.
+        let confirmed = self.settled() && holds_recent(self.holds_at);
         if !confirmed {
-            let may_hold = self.may_hold
-                || !self.holds.is_empty()
-                || !self.uncertain.is_empty()
-                || !self.maybe_applied.is_empty()
-                || self.holds_due.is_some();
-            self.holds_known = false;
-            self.holds_assumed = !may_hold;
+            let may_hold =
+                self.may_hold || !self.holds.is_empty() || !self.maybe_applied.is_empty();
+            self.knowledge.restart(may_hold);
         }
     }
 
@@ -528,7 +510,7 @@ mod tests {
         let slot = |n| Slot::new(n).expect("non-zero");
         let mut lane = Lane::new(Service::Band);
         lane.holds = vec![slot(7)];
-        lane.uncertain.insert(slot(3));
+        lane.write_in_doubt(Some(slot(3)), Millis(10_000));
         lane.maybe_applied.insert(slot(5));
         lane.queue.push_back(Job::new(
             Op::Reserve(slot(9)),

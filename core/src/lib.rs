@@ -29,6 +29,7 @@ pub mod api;
 mod backoff;
 pub mod config;
 pub mod event;
+mod holds;
 pub mod ini;
 mod lane;
 mod pacer;
