@@ -8,7 +8,8 @@
 //! # Calling contract ([`Session`])
 //! - After any input (a command, [`Session::handle_response`], [`Session::handle_timeout`]),
 //!   drain [`Session::poll_request`] and [`Session::poll_event`], then arm one timer for
-//!   [`Session::poll_timeout`].
+//!   [`Session::poll_timeout`] ([`Session::wake_reason`] gives that time with its [`Wake`]
+//!   reason, for a log).
 //! - Each [`Request`] has a timeout; when the shell aborts it, it reports [`Outcome::Timeout`].
 //! - Time never goes backwards; a `now` earlier than a previous one is treated as that one.
 //! - An early [`Session::handle_timeout`] is a no-op.
@@ -41,6 +42,7 @@ pub mod sim;
 mod text;
 pub mod time;
 pub mod view;
+mod wake;
 
 pub use api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
@@ -53,3 +55,4 @@ pub use lane::SEND_MARGIN;
 pub use session::Session;
 pub use time::Millis;
 pub use view::{AutoState, Busy, ServiceView, View};
+pub use wake::Wake;

@@ -16,6 +16,7 @@ use crate::rng::Rng;
 use crate::text::safe_text;
 use crate::time::Millis;
 use crate::view::{AutoState, Busy, ServiceView, View};
+use crate::wake::Wake;
 
 /// Past a request's own timeout, how long the session waits for the shell's report before it
 /// gives up by itself (a shell that lost track must not wedge a service forever).
@@ -303,12 +304,18 @@ impl Session {
     /// When [`Session::handle_timeout`] should next be called.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Millis> {
+        self.wake_reason().map(|(at, _)| at)
+    }
+
+    /// [`Session::poll_timeout`] with why it wakes then (the earliest reason, for a log).
+    #[must_use]
+    pub fn wake_reason(&self) -> Option<(Millis, Wake)> {
         let lanes = self
             .lanes
             .iter()
             .filter_map(|lane| self.lane_deadline(lane));
-        let scan = self.planner.next_scan_wake();
-        lanes.chain(scan).min()
+        let scan = self.planner.next_scan_wake().map(|at| (at, Wake::Scan));
+        lanes.chain(scan).min_by_key(|&(at, _)| at)
     }
 
     /// A snapshot for the UI.
@@ -363,17 +370,18 @@ impl Session {
         }
     }
 
-    /// When this lane next has something to do (a deadline or a send).
-    fn lane_deadline(&self, lane: &Lane) -> Option<Millis> {
+    /// When this lane next has something to do (a deadline or a send), and what.
+    fn lane_deadline(&self, lane: &Lane) -> Option<(Millis, Wake)> {
+        let service = lane.service();
         if let Some(flight) = lane.in_flight() {
-            return Some(flight.deadline);
+            return Some((flight.deadline, Wake::RequestExpired(service)));
         }
         if lane.is_stopped() {
             return None;
         }
         let paced = lane.ready_at(self.config.delay);
         if let Some(job) = lane.next_queued() {
-            return Some(paced.max(job.not_before));
+            return Some((paced.max(job.not_before), Wake::Queued(service)));
         }
         let active = matches!(
             self.planner.mode(),
@@ -381,13 +389,13 @@ impl Session {
         );
         let wanted = self
             .planner
-            .next_op(self.now, lane.service(), &self.lanes, &self.config)
-            .map(|_| paced.max(lane.cooldown()));
-        let due = lane
-            .holds_due()
-            .filter(|_| active)
-            .map(|due| due.max(paced).max(lane.cooldown()));
-        wanted.into_iter().chain(due).min()
+            .next_op(self.now, service, &self.lanes, &self.config)
+            .map(|_| (paced.max(lane.cooldown()), Wake::Planner(service)));
+        let due = lane.holds_due().filter(|_| active).map(|due| {
+            let at = due.max(paced).max(lane.cooldown());
+            (at, Wake::HoldsCheck(service))
+        });
+        wanted.into_iter().chain(due).min_by_key(|&(at, _)| at)
     }
 
     fn try_send(&mut self, service: Service) -> Option<Request> {
