@@ -1,10 +1,11 @@
 //! The session's settings.
 
+use crate::ini::ApiIni;
 use crate::time::Millis;
 
 /// Settings; every field has a sensible default.
 ///
-/// [`crate::ApiIni::apply`] fills `retries` and `delay` from the user's file, keeping the 1 s
+/// [`Config::with_ini`] fills `retries` and `delay` from the user's file, keeping the 1 s
 /// minimum; a `delay` below 1 s only comes from setting it here explicitly (tests).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -44,5 +45,55 @@ impl Default for Config {
             request_timeout: Millis(10_000),
             seed: 0,
         }
+    }
+}
+
+impl Config {
+    /// These settings with `ini`'s `retries` and `delay`; the delay is raised to the 1 s the
+    /// services' rule requires (the course files say `0.5`, the rule still holds). Here rather
+    /// than in `ini.rs`, so the parser knows nothing of the session.
+    #[must_use]
+    pub fn with_ini(self, ini: &ApiIni) -> Config {
+        let delay = ini
+            .delay_ms
+            .map_or(self.delay, |ms| Millis(ms).max(Millis::from_secs(1)));
+        Config {
+            retries: ini.retries.unwrap_or(self.retries),
+            delay,
+            ..self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ini(global: &str) -> ApiIni {
+        let key = "k".repeat(32);
+        let text = format!(
+            "[hotel]\nurl = https://h.test/api\nkey = {key}\n\
+             [band]\nurl = https://b.test/api\nkey = {key}\n{global}"
+        );
+        ApiIni::parse(&text).expect("valid")
+    }
+
+    #[test]
+    fn an_ini_sets_retries_and_delay_but_never_below_a_second() {
+        let config = Config::default().with_ini(&ini("[global]\nretries = 5\ndelay = 0.5\n"));
+        assert_eq!(config.delay, Millis(1000));
+        assert_eq!(config.retries, 5);
+        let slower = Config::default().with_ini(&ini("[global]\ndelay = 2.5\n"));
+        assert_eq!(slower.delay, Millis(2500));
+        assert_eq!(slower.retries, Config::default().retries);
+        let explicit = Config {
+            delay: Millis(10),
+            ..Config::default()
+        };
+        assert_eq!(
+            explicit.clone().with_ini(&ini("")),
+            explicit,
+            "nothing to apply"
+        );
     }
 }

@@ -26,22 +26,22 @@
 //! it knew, kept in storage) calls [`Session::expect_holds`] first: those services' holds are
 //! read before anything else, so a held pair is resumed in one round trip.
 
-pub mod api;
+mod api;
 mod backoff;
-pub mod config;
-pub mod event;
+mod config;
+mod event;
 mod holds;
-pub mod ini;
+mod ini;
 mod lane;
 mod pacer;
 mod planner;
-pub mod rng;
-pub mod session;
+mod rng;
+mod session;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod text;
-pub mod time;
-pub mod view;
+mod time;
+mod view;
 mod wake;
 
 pub use api::{

@@ -18,8 +18,5 @@ mod model;
 mod world;
 
 pub use config::{Crowd, Faults, Latency, SimConfig};
-pub use model::{Applied, Sim};
+pub use model::{Applied, Sim, US};
 pub use world::{Received, Sent, World};
-
-/// The user id of the session under test; crowd users have other ids.
-pub const US: u32 = 0;

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use super::US;
 use super::config::{Faults, SimConfig};
 use crate::api::{Op, Outcome, Request, RequestId, Service, Slot};
 use crate::rng::Rng;
 use crate::time::Millis;
+
+/// The user id of the session under test; crowd users have other ids.
+pub const US: u32 = 0;
 
 /// A write of ours the model applied, with the matched slots just before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
