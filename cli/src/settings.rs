@@ -129,7 +129,7 @@ fn from_ini(path: &std::path::Path) -> Result<Parts, SettingsError> {
         path: shown(),
         error,
     })?;
-    let core = ini.apply(Config::default());
+    let core = Config::default().with_ini(&ini);
     Ok((
         [ini.hotel_url, ini.band_url],
         [ini.hotel_key, ini.band_key],

@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::session::Config;
 use crate::text::safe_text;
-use crate::time::Millis;
 
 /// The longest `delay` accepted, in seconds: beyond an hour it is a typo.
 const MAX_DELAY_SECS: f64 = 3600.0;
@@ -116,20 +114,6 @@ impl ApiIni {
             retries,
             delay_ms,
         })
-    }
-
-    /// `config` with this file's `retries` and `delay`; the delay is raised to the 1 s the
-    /// services' rule requires (the course files say `0.5`, the rule still holds).
-    #[must_use]
-    pub fn apply(&self, config: Config) -> Config {
-        let delay = self
-            .delay_ms
-            .map_or(config.delay, |ms| Millis(ms).max(Millis::from_secs(1)));
-        Config {
-            retries: self.retries.unwrap_or(config.retries),
-            delay,
-            ..config
-        }
     }
 }
 
@@ -268,9 +252,6 @@ mod tests {
         assert_eq!(ini.retries, Some(3));
         assert_eq!(ini.delay_ms, Some(500));
         assert!(!format!("{ini:?}").contains(KEY));
-        let config = ini.apply(Config::default());
-        assert_eq!(config.delay, Millis(1000));
-        assert_eq!(config.retries, 3);
     }
 
     #[test]
