@@ -27,10 +27,12 @@
 
 pub mod api;
 mod backoff;
+mod handover;
 pub mod ini;
 mod lane;
 mod pacer;
 mod planner;
+mod quiet;
 pub mod rng;
 pub mod session;
 #[cfg(feature = "sim")]
@@ -39,9 +41,10 @@ mod text;
 pub mod time;
 
 pub use api::{
-    ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
-    classify_lenient, unavailable_retry_after,
+    ApiError, MAX_WINDOW, MIN_DELAY, Op, Outcome, Reply, Request, RequestId, Service, Slot,
+    SlotError, base_url, classify, classify_lenient, is_http_url, unavailable_retry_after,
 };
+pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
 pub use session::{
