@@ -172,7 +172,6 @@ fn from_flags(
     Ok((urls, keys, Config::default()))
 }
 
-/// `text` if it is an http(s) URL with a host and no whitespace.
 /// The jitter's seed: the core takes no OS randomness, so the shell supplies some. Two
 /// processes started together get different ones (the pid), so their retries spread out.
 fn jitter_seed() -> u64 {
