@@ -40,7 +40,9 @@ async fn main() -> Result<()> {
         latency_ms: (0, 2_000),
         ..Faults::default()
     };
-    println!("| start | faults | run | time to first pair (s) | bound (s) | ratio | slot |");
+    println!(
+        "| start | faults | run | time to first pair (s) | bound (s) | above the bound (s) | slot |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for start in [Start::Cold, Start::Warm] {
         for (label, faults) in [("none", Faults::default()), ("mixed", mixed.clone())] {
@@ -64,10 +66,10 @@ async fn main() -> Result<()> {
                             Start::Warm => rtt,
                         };
                         println!(
-                            "| {start:?} | {label} | {run} | {:.3} | {:.3} | {:.2} | {slot} |",
+                            "| {start:?} | {label} | {run} | {:.3} | {:.3} | {:.3} | {slot} |",
                             took.as_secs_f64(),
                             bound.as_secs_f64(),
-                            took.as_secs_f64() / bound.as_secs_f64().max(1e-3),
+                            took.as_secs_f64() - bound.as_secs_f64(),
                         );
                         Ok(())
                     })
@@ -117,10 +119,14 @@ async fn cold(s: &Scenario) -> Result<(Duration, u16)> {
 
 /// The tables shown and the pacer idle, then the click on Start: timed from the click.
 async fn warm(s: &Scenario) -> Result<(Duration, u16)> {
-    s.open_signed_in().await?;
+    s.page.open(&s.url()).await?;
+    // A recheck period longer than the run: the reads stay recent enough for Start to act on
+    // them at once (with the e2e default the free lists would be re-read first).
+    let mut settings = s.settings();
+    settings.recheck = "600".to_owned();
+    s.page.fill_settings(&settings).await?;
     s.page.wait_free_slots(20).await?;
-    // Past the pacing delay of the reads that saving triggered, well within the 5 s for which
-    // Start acts on them at once.
+    // Past the pacing delay of the reads that saving triggered.
     tokio::time::sleep(DELAY * 2).await;
     let started = Instant::now();
     s.page.click("auto-start").await?;
