@@ -14,6 +14,45 @@ use json::Value;
 
 pub mod json;
 
+/// The services' rule: never more than one request per second to a service, retries included.
+/// Every delay a user may choose (page, CLI, api.ini) is raised or refused below this.
+pub const MIN_DELAY: Millis = Millis::from_secs(1);
+
+/// The largest window (slots `1..=N` shown and listed) a shell accepts: the course's services
+/// have had 200 slots or more (see the API notes), so a bigger window only shows unknowns.
+pub const MAX_WINDOW: u16 = 200;
+
+/// A service's base URL as users write it (api.ini, the page's form): `http://` or `https://`
+/// in any case, a host, no spaces or control characters. The scheme comes back in lower case
+/// and trailing slashes are dropped, since paths are appended; `None` if it is not such a URL.
+#[must_use]
+pub fn base_url(text: &str) -> Option<String> {
+    let (scheme, rest) = http_parts(text)?;
+    Some(format!("{scheme}{}", rest.trim_end_matches('/')))
+}
+
+/// Whether `text` is an http(s) URL with a host, by the rules of [`base_url`] (a CORS proxy
+/// prefix is kept as typed: its trailing slash may matter).
+#[must_use]
+pub fn is_http_url(text: &str) -> bool {
+    http_parts(text).is_some()
+}
+
+/// The lower-case scheme and what follows it, if `text` is an http(s) URL with a host.
+fn http_parts(text: &str) -> Option<(&'static str, &str)> {
+    let split = text.find("://")?;
+    let scheme = match text[..split].to_ascii_lowercase().as_str() {
+        "http" => "http://",
+        "https" => "https://",
+        _ => return None,
+    };
+    let rest = &text[split + 3..];
+    let valid = !rest.is_empty()
+        && !rest.starts_with('/')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+    valid.then_some((scheme, rest))
+}
+
 /// One of the two independent reservation services.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
@@ -505,6 +544,29 @@ mod tests {
 
     fn slot(n: u16) -> Slot {
         Slot::new(n).expect("test slots are non-zero")
+    }
+
+    #[test]
+    fn base_urls_take_any_case_of_scheme_and_drop_trailing_slashes() {
+        assert_eq!(
+            base_url("HTTPS://Example.test/api/").as_deref(),
+            Some("https://Example.test/api")
+        );
+        assert_eq!(base_url("Http://h:8080").as_deref(), Some("http://h:8080"));
+        for bad in [
+            "",
+            "example.test/api",
+            "ftp://example.test",
+            "https://",
+            "https:///api",
+            "https://exa mple.test",
+            "https://example.test/\napi",
+            "httpx://example.test",
+        ] {
+            assert_eq!(base_url(bad), None, "{bad:?}");
+            assert!(!is_http_url(bad), "{bad:?}");
+        }
+        assert!(is_http_url("HTTP://proxy.test/?"));
     }
 
     #[test]

@@ -54,12 +54,9 @@ impl Config {
     /// than in `ini.rs`, so the parser knows nothing of the session.
     #[must_use]
     pub fn with_ini(self, ini: &ApiIni) -> Config {
-        let delay = ini
-            .delay_ms
-            .map_or(self.delay, |ms| Millis(ms).max(Millis::from_secs(1)));
         Config {
             retries: ini.retries.unwrap_or(self.retries),
-            delay,
+            delay: ini.delay().unwrap_or(self.delay),
             ..self
         }
     }

@@ -369,6 +369,11 @@ impl Lane {
         self.cooldown = until;
     }
 
+    /// Nothing is sent here before `at` (another driver's last request must be a delay old).
+    pub(crate) fn not_before(&mut self, at: Millis) {
+        self.pacer.not_before(at);
+    }
+
     /// The shell says this account may hold something here it has not seen.
     pub(crate) fn expect_holds(&mut self) {
         self.may_hold = true;

@@ -30,11 +30,13 @@ mod api;
 mod backoff;
 mod config;
 mod event;
+mod handover;
 mod holds;
 mod ini;
 mod lane;
 mod pacer;
 mod planner;
+mod quiet;
 mod rng;
 mod session;
 #[cfg(feature = "sim")]
@@ -45,11 +47,12 @@ mod view;
 mod wake;
 
 pub use api::{
-    ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
-    classify_lenient, unavailable_retry_after,
+    ApiError, MAX_WINDOW, MIN_DELAY, Op, Outcome, Reply, Request, RequestId, Service, Slot,
+    SlotError, base_url, classify, classify_lenient, is_http_url, json, unavailable_retry_after,
 };
 pub use config::Config;
 pub use event::{Event, EventKind, describe};
+pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
 pub use session::Session;

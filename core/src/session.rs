@@ -228,6 +228,12 @@ impl Session {
         self.lanes[service.index()].expect_holds();
     }
 
+    /// Sends nothing to `service` before `at`, e.g. while another driver's last request may
+    /// still be on its way there (see [`Session::handover`]); later sends are paced as usual.
+    pub fn not_before(&mut self, service: Service, at: Millis) {
+        self.lanes[service.index()].not_before(at);
+    }
+
     /// Stops the planner. The matched pair is kept; a half-made pair is still cleaned up so no
     /// orphan is left ([`AutoState::Releasing`] until then, then [`AutoState::Off`]).
     pub fn stop(&mut self, now: Millis) {

@@ -1,7 +1,7 @@
-//! Property tests of the core's JSON reader (`api::json`), which reads every body a server
+//! Property tests of the core's JSON reader (`json`), which reads every body a server
 //! sends: it accepts and refuses the same texts as serde_json, and what it writes reads back.
 
-use hotelband_core::api::json::{self, Value};
+use hotelband_core::json::{self, Value};
 use proptest::prelude::*;
 
 /// JSON's tokens, and the pieces of them a broken body has.

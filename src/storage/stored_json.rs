@@ -6,7 +6,7 @@
 //! fields that are missing take their defaults, so what an older page stored still loads;
 //! unknown fields are ignored.
 
-use hotelband_core::api::json::{self, Value};
+use hotelband_core::json::{self, Value};
 
 use crate::settings::{Keys, Settings};
 

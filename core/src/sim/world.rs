@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::event::Event;
 use crate::session::Session;
 use crate::time::Millis;
-use crate::view::AutoState;
 
 /// A request the driver handed to the model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,13 +173,7 @@ impl World {
     /// Reads may go on: while a better pair is possible the planner keeps reading free lists.
     #[must_use]
     pub fn is_quiet(&self) -> bool {
-        let view = self.session.view();
-        view.services
-            .iter()
-            .all(|service| service.pending.iter().all(|op| !op.is_write()))
-            && !self.sim.has_writes_on_the_way()
-            && !matches!(view.auto, AutoState::Releasing)
-            && view.target.is_none()
+        self.session.view().is_quiet() && !self.sim.has_writes_on_the_way()
     }
 
     /// Requests sent to both services so far.
