@@ -43,8 +43,12 @@ impl Observer for Trace {
         self.replied(at.saturating_sub(exchange.started));
         let service = exchange.request.service;
         let mut line = format!("<- {service} {}", brief(&exchange.outcome));
-        if let (Op::Available | Op::Holds, Outcome::Http { status: 200, body, .. }) =
-            (exchange.request.op, &exchange.outcome)
+        if let (
+            Op::Available | Op::Holds,
+            Outcome::Http {
+                status: 200, body, ..
+            },
+        ) = (exchange.request.op, &exchange.outcome)
         {
             line.push_str(&format!(" {}", first_ids(body)));
         }

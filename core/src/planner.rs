@@ -17,7 +17,8 @@
 //! Scans look at the whole range the services list: the earliest slot free (or ours) at both
 //! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
 //! soon as one ends while a better pair is possible, so the free lists are read at every paced
-//! slot.
+//! slot, and a choice is made on each new list with the other service's latest one, if that
+//! is from its last paced slot (see `Planner::eager`).
 //!
 //! The keep set always contains `p` until a better pair is fully held, which is what makes an
 //! upgrade make-before-break.
@@ -85,6 +86,10 @@ pub(crate) struct Planner {
     /// a scan starts would otherwise satisfy it at once, again and again, and a session that
     /// only wakes when asked would never ask.
     pub(crate) scanned: Option<Millis>,
+    /// When the free lists the last choice used were sent, per service: without
+    /// `Config::polite`, a list newer than these is a reason to choose again (see
+    /// [`Planner::eager`]).
+    pub(crate) used: [Option<Millis>; 2],
     /// The pair last announced, to announce changes once.
     pub(crate) reported_pair: Option<Slot>,
     /// Whether "no common slot" was announced for the current dry spell.
@@ -103,6 +108,7 @@ impl Planner {
             scan: None,
             next_scan: None,
             scanned: None,
+            used: [None; 2],
             reported_pair: None,
             reported_no_common: false,
         }
@@ -117,6 +123,7 @@ impl Planner {
         self.scan = Some(scan_from);
         self.next_scan = None;
         self.scanned = None;
+        self.used = [None; 2];
         self.reported_no_common = false;
     }
 
@@ -466,10 +473,12 @@ impl Planner {
             Some(started) => {
                 let ready = lanes
                     .iter()
-                    .all(|lane| lane.may_act() && fresh(lane, started));
+                    .all(|lane| lane.may_act() && fresh(lane, started))
+                    || (!config.polite && self.eager(now, lanes, config));
                 if ready {
                     self.scan = None;
                     self.scanned = lanes.iter().filter_map(|lane| lane.free_sent_at).max();
+                    self.used = [lanes[0].free_sent_at, lanes[1].free_sent_at];
                     let next = if config.polite {
                         started
                             .saturating_add(config.recheck)
@@ -495,6 +504,34 @@ impl Planner {
             self.next_scan = None;
             events.push(EventKind::Auto(AutoState::Done));
         }
+    }
+
+    /// Whether to choose now, on a list the last choice did not use and the other service's
+    /// latest list, without waiting for both to be read after the scan started. The lanes
+    /// send at about the same moments, so a scan that waits for both can finish on one list
+    /// from the slot before and then wait a whole slot for the other's next one; choosing on
+    /// each new list costs nothing, as the reserves wait for the next paced slot anyway.
+    /// Stale lists are not used: each must be from the service's last paced slot at most, and
+    /// none may be on its way (it is a round trip away, and newer).
+    fn eager(&self, now: Millis, lanes: &[Lane; 2], config: &Config) -> bool {
+        let recent = |lane: &Lane| {
+            lane.free_sent_at.is_some_and(|sent| {
+                now.saturating_sub(sent) < config.delay.saturating_add(config.delay)
+            })
+        };
+        let reading = |lane: &Lane| {
+            lane.in_flight
+                .as_ref()
+                .is_some_and(|flight| flight.job.op == Op::Available)
+        };
+        let new_list = lanes
+            .iter()
+            .zip(self.used)
+            .any(|(lane, used)| lane.free_sent_at > used);
+        new_list
+            && lanes
+                .iter()
+                .all(|lane| lane.may_act() && recent(lane) && !reading(lane))
     }
 
     /// Picks the target from fresh lists: the smallest slot of the whole range, better than
