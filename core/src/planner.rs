@@ -90,6 +90,9 @@ pub(crate) struct Planner {
     /// `Config::polite`, a list newer than these is a reason to choose again (see
     /// [`Planner::eager`]).
     pub(crate) used: [Option<Millis>; 2],
+    /// When the last pair was made after none: a cold start's holds read waits at most
+    /// `Config::recheck` from then (see rule 4).
+    pub(crate) paired_at: Option<Millis>,
     /// The pair last announced, to announce changes once.
     pub(crate) reported_pair: Option<Slot>,
     /// Whether "no common slot" was announced for the current dry spell.
@@ -109,6 +112,7 @@ impl Planner {
             next_scan: None,
             scanned: None,
             used: [None; 2],
+            paired_at: None,
             reported_pair: None,
             reported_no_common: false,
         }
@@ -291,9 +295,21 @@ impl Planner {
             }
         }
         let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
-        // Rule 4: a cold start reads the free lists first, and the holds right after.
-        let cold_first_read = scanning && pair(lanes).is_none();
-        if !lane.holds_known && !cold_first_read {
+        // Rule 4: a cold start reads the free lists first, and the holds once they are needed
+        // or nothing better is in sight: right after a cold pair the next lists are worth
+        // more while a better slot is free at either service, but a release (the old pair,
+        // once an upgrade fills the second hold) needs confirmed holds, and so does "done",
+        // so the read waits at most `recheck` after the pair.
+        let p = pair(lanes);
+        let better_free =
+            |lane: &Lane| p.is_some_and(|p| lane.free.first().is_some_and(|&s| s < p));
+        let room = lane.possible_holds().len() < 2;
+        let just_paired = self
+            .paired_at
+            .is_some_and(|at| now < at.saturating_add(config.recheck));
+        let defer_holds =
+            scanning && (p.is_none() || (room && just_paired && lanes.iter().any(better_free)));
+        if !lane.holds_known && !defer_holds {
             return Some(Op::Holds);
         }
         // Rule 5.
@@ -375,6 +391,9 @@ impl Planner {
         events: &mut Vec<EventKind>,
     ) {
         let p = pair(lanes);
+        if p.is_some() && self.reported_pair.is_none() {
+            self.paired_at = Some(now);
+        }
         if p != self.reported_pair {
             match (self.reported_pair, p) {
                 (Some(from), Some(to)) if to < from => {
