@@ -166,7 +166,7 @@ async fn main() -> ExitCode {
 
     let context = Context {
         command: format!(
-            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}",
+            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}{}",
             args.out.display(),
             args.seeds,
             args.duration,
@@ -179,6 +179,7 @@ async fn main() -> ExitCode {
                 .join(","),
             args.crowd_warmup,
             args.saturated,
+            part_of_matrix(&args),
         ),
         machine: machine::describe(),
         date,
@@ -218,6 +219,29 @@ async fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The `--faults`, `--clients` and `--starts` of a run of part of the matrix, as typed.
+fn part_of_matrix(args: &Args) -> String {
+    let mut text = String::new();
+    let join = |labels: Vec<&str>| labels.join(",");
+    if args.faults != FaultPreset::ALL {
+        let labels = args.faults.iter().map(|fault| match fault {
+            FaultPreset::None => "none",
+            FaultPreset::Unavailable20 => "503",
+            FaultPreset::Mixed => "mixed",
+        });
+        text.push_str(&format!(" --faults {}", join(labels.collect())));
+    }
+    if args.clients != ClientKind::ALL {
+        let labels = args.clients.iter().map(|client| client.label());
+        text.push_str(&format!(" --clients {}", join(labels.collect())));
+    }
+    if args.starts != Start::ALL {
+        let labels = args.starts.iter().map(|start| start.label());
+        text.push_str(&format!(" --starts {}", join(labels.collect())));
+    }
+    text
 }
 
 fn fault_preset(text: &str) -> Result<FaultPreset, String> {
