@@ -11,7 +11,9 @@
 //! 3. a target not held here → reserve it, while fewer than 2 slots may be held here counting
 //!    every write in doubt;
 //! 4. holds never confirmed (a cold start acts on "nothing held") → read them, but only after
-//!    the first free list and reserve: a cold pair costs 2 requests per service;
+//!    the first free list and reserve: a cold pair costs 2 requests per service; and while a
+//!    better slot is free at either service and the second hold is free, not before
+//!    `Config::recheck` after the pair (the lists are worth more then);
 //! 5. a scan is due and this service's free list predates it → read the free list.
 //!
 //! Scans look at the whole range the services list: the earliest slot free (or ours) at both
