@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Writes a brotli (`x.br`) and a gzip (`x.gz`) variant beside every file of the built page, so
 # the emulator sends them as they are (ServeDir's precompressed variants) instead of
-# compressing on every request or sending the page raw. Usage: scripts/precompress.sh dist
+# compressing on every request or sending the page raw. Usage: scripts/precompress.sh DIST
+#
+# The gzip variant comes from zopfli when it is installed: the same gzip format, ~4.5 % smaller
+# than `gzip --best` (9 KB on the wasm), for ~1 s more per build. Without it, `gzip --best`.
 set -euo pipefail
 dir=${1:?usage: precompress.sh DIST}
+if command -v zopfli >/dev/null; then
+  # zopfli writes no name or time stamp, so the same build gives the same bytes.
+  gzip_best() { zopfli -c "$1" >"$1.gz"; }
+else
+  echo "precompress: zopfli not found, using gzip --best (a larger .gz)" >&2
+  # -n: no name or time stamp inside, so the same build gives the same bytes.
+  gzip_best() { gzip --force --keep --best -n "$1"; }
+fi
 find "$dir" -type f ! -name '*.br' ! -name '*.gz' -print0 |
   while IFS= read -r -d '' file; do
     brotli --force --keep --best "$file"
-    # -n: no name or time stamp inside, so the same build gives the same bytes.
-    gzip --force --keep --best -n "$file"
+    gzip_best "$file"
   done

@@ -38,12 +38,14 @@ if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 1
   npm ci --prefix tools --no-audit --no-fund
 fi
 
-# `make dist` precompresses the page with Debian's brotli (gzip is always there).
-if ! command -v brotli >/dev/null; then
-  say "installing Debian's brotli"
+# `make dist` precompresses the page: brotli, and gzip variants by zopfli (smaller than gzip's).
+missing=()
+for tool in brotli zopfli; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian's ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq brotli
+  apt-get install -y -qq "${missing[@]}"
 fi
 
 if [ "${1:-}" = "--browser" ]; then

@@ -1,73 +1,29 @@
 //! The page: builds the driver and the shared state, lays out the components.
 
-use hotelband_core::{AutoState, Service, ServiceView, View};
+use hotelband_core::Service;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::board::Board;
 use crate::components::activity_log::ActivityLog;
 use crate::components::auto_controls::AutoControls;
 use crate::components::common_slots::CommonSlots;
 use crate::components::race_timeline::RaceTimeline;
 use crate::components::request_log::RequestLog;
-use crate::components::settings_form::{Form, SettingsForm};
+use crate::components::settings_form::SettingsForm;
 use crate::components::slot_table::SlotTable;
 use crate::components::status_line::StatusLine;
-use crate::driver::{Board, Driver};
+use crate::ctx::Ctx;
+use crate::driver::Driver;
+use crate::form::Form;
 use crate::settings::Draft;
 use crate::storage;
-use crate::tab_lock::LockState;
-
-/// What every component reaches through context. All handles are `Copy`.
-#[derive(Copy, Clone)]
-pub(crate) struct Ctx {
-    /// What the driver publishes.
-    pub(crate) board: Board,
-    /// The driver, for commands.
-    pub(crate) driver: StoredValue<Driver, LocalStorage>,
-    /// The settings form's fields.
-    pub(crate) form: Form,
-    /// "Show all": each service's whole range instead of the window.
-    pub(crate) show_all: RwSignal<bool>,
-}
-
-impl Ctx {
-    /// Runs a driver command.
-    pub(crate) fn drive(&self, f: impl FnOnce(&Driver)) {
-        self.driver.with_value(f);
-    }
-}
-
-/// The context provided by [`App`].
-pub(crate) fn ctx() -> Ctx {
-    // Invariant: every component is rendered inside App, which provides Ctx first.
-    expect_context::<Ctx>()
-}
-
-fn empty_view() -> View {
-    View {
-        services: [ServiceView::default(), ServiceView::default()],
-        pair: None,
-        auto: AutoState::Off,
-        target: None,
-        next_recheck: None,
-        last_error: None,
-    }
-}
 
 /// The whole page.
 #[allow(unreachable_pub)] // see components/mod.rs: #[component] trips this lint
 #[component]
 pub(crate) fn App() -> impl IntoView {
-    let board = Board {
-        view: RwSignal::new(empty_view()),
-        errors: RwSignal::new([None, None]),
-        notice: RwSignal::new(None),
-        activity: RwSignal::new(Default::default()),
-        requests: RwSignal::new(Default::default()),
-        lock: RwSignal::new(LockState::Waiting),
-        settings: RwSignal::new(None),
-        timeline: RwSignal::new(Default::default()),
-    };
+    let board = Board::new();
     let saved = storage::load_settings();
     let form = Form::new(&Draft::from_settings(&saved.clone().unwrap_or_default()));
     let driver = Driver::new(board);

@@ -2,89 +2,29 @@
 //! feeds the outcomes back, drains its events and keeps one timer armed at
 //! [`Session::poll_timeout`] — the page's version of quinn's connection driver.
 //!
-//! Components never decide anything: they read the [`Board`] (plain snapshots in signals)
-//! and call the driver's commands.
+//! This file is the session pump and the commands; `election.rs` decides whether this tab
+//! drives the account, `publish.rs` writes what happened to the [`Board`]. Components never
+//! decide anything: they read the board and call the driver's commands.
+
+mod election;
+mod publish;
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
-use hotelband_core::{
-    AutoState, Event, EventKind, Millis, Outcome, Request, Service, Session, Slot, View,
-};
+use hotelband_core::{AutoState, Millis, Outcome, Request, Service, Session, Slot, View};
 use leptos::prelude::*;
 
+use crate::board::Board;
 use crate::clock;
 use crate::http::{self, Target};
 use crate::known_holds;
-use crate::notify;
-use crate::present::{account_tag, error_words};
+use crate::present::account_tag;
 use crate::settings::Settings;
 use crate::storage;
 use crate::tab_lock::{LockState, TabLock};
 use crate::timeline::Timeline;
-
-/// Rows kept in each log; older ones scroll away so a day-long run stays light.
-const LOG_CAP: usize = 200;
-
-/// A tab that starts driving (after a reload, or when the driving tab closed) does not know
-/// when the previous page last sent a request, except through storage; it waits the delay
-/// since then plus this margin for the network jitter of the last request in flight.
-const HANDOVER_MARGIN_MS: f64 = 300.0;
-
-/// One line of the activity log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct LogLine {
-    /// Key for the keyed list.
-    pub(crate) seq: u64,
-    /// Local wall-clock time.
-    pub(crate) time: String,
-    /// What happened, in plain words.
-    pub(crate) text: String,
-}
-
-/// One row of the request log. Holds no key and no query: only the path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct RequestRow {
-    /// Key for the keyed list.
-    pub(crate) seq: u64,
-    /// Local wall-clock time the reply (or failure) came.
-    pub(crate) time: String,
-    /// Which service.
-    pub(crate) service: Service,
-    /// `GET`, `POST`, `DELETE`.
-    pub(crate) method: &'static str,
-    /// e.g. `/reservation/56`.
-    pub(crate) path: String,
-    /// `200`, `451`, `timeout`, `network`.
-    pub(crate) status: String,
-    /// Time from sending to the outcome.
-    pub(crate) latency_ms: u64,
-    /// 1 for the first try.
-    pub(crate) attempt: u32,
-}
-
-/// What the page shows, written only by the driver. All handles are `Copy`.
-#[derive(Copy, Clone)]
-pub(crate) struct Board {
-    /// The core's latest snapshot.
-    pub(crate) view: RwSignal<View>,
-    /// Last error per service in plain words, indexed by [`Service::index`].
-    pub(crate) errors: RwSignal<[Option<String>; 2]>,
-    /// A message about the page itself (not configured, not the driving tab, ...).
-    pub(crate) notice: RwSignal<Option<String>>,
-    /// Activity log, oldest first.
-    pub(crate) activity: RwSignal<VecDeque<LogLine>>,
-    /// Request log, oldest first.
-    pub(crate) requests: RwSignal<VecDeque<RequestRow>>,
-    /// This tab's part in driving the account.
-    pub(crate) lock: RwSignal<LockState>,
-    /// The settings in effect (`None` until saved once).
-    pub(crate) settings: RwSignal<Option<Settings>>,
-    /// What the race timeline is drawn from (bounded; see `timeline.rs`).
-    pub(crate) timeline: RwSignal<Timeline>,
-}
 
 struct Inner {
     session: Session,
@@ -93,8 +33,6 @@ struct Inner {
     settings: Option<Settings>,
     /// The one armed timer; replacing it cancels the previous one.
     timer: Option<Timeout>,
-    /// Defers the first commands of a new driving tab (see [`HANDOVER_MARGIN_MS`]).
-    takeover: Option<Timeout>,
     /// Whether this tab holds the driver lock.
     driving: bool,
     seq: u64,
@@ -112,6 +50,25 @@ pub(crate) struct Driver {
     board: Board,
 }
 
+/// A handle for callbacks (timers, the tab lock) that does not keep the driver alive: one
+/// that fires after the page dropped the driver does nothing.
+#[derive(Clone)]
+struct WeakDriver {
+    inner: Weak<RefCell<Inner>>,
+    lock: Rc<TabLock>,
+    board: Board,
+}
+
+impl WeakDriver {
+    fn upgrade(&self) -> Option<Driver> {
+        Some(Driver {
+            inner: self.inner.upgrade()?,
+            lock: Rc::clone(&self.lock),
+            board: self.board,
+        })
+    }
+}
+
 impl Driver {
     /// A driver with default settings, talking to nobody until [`Driver::configure`].
     pub(crate) fn new(board: Board) -> Driver {
@@ -123,7 +80,6 @@ impl Driver {
                 generation: 0,
                 settings: None,
                 timer: None,
-                takeover: None,
                 driving: false,
                 seq: 0,
                 account: None,
@@ -131,6 +87,14 @@ impl Driver {
             })),
             lock: Rc::new(TabLock::default()),
             board,
+        }
+    }
+
+    fn weak(&self) -> WeakDriver {
+        WeakDriver {
+            inner: Rc::downgrade(&self.inner),
+            lock: Rc::clone(&self.lock),
+            board: self.board,
         }
     }
 
@@ -154,7 +118,6 @@ impl Driver {
                 inner.session = Session::new(now, config);
                 inner.generation += 1;
                 inner.timer = None;
-                inner.takeover = None;
                 inner.driving = false;
             } else {
                 inner.session.set_config(now, config);
@@ -178,98 +141,11 @@ impl Driver {
             self.board.timeline.set(Timeline::default());
             self.board.errors.set([None, None]);
             self.board.notice.set(None);
-            if complete {
-                let weak = Rc::downgrade(&self.inner);
-                let (lock, board) = (Rc::clone(&self.lock), self.board);
-                self.lock.acquire(&tag, move |state| {
-                    board.lock.set(state);
-                    if let Some(inner) = weak.upgrade() {
-                        let me = Driver {
-                            inner,
-                            lock: Rc::clone(&lock),
-                            board,
-                        };
-                        me.set_driving(state == LockState::Driver);
-                    }
-                });
-            } else {
-                self.lock.release();
-                self.board.lock.set(LockState::Waiting);
-                let board = self.board;
-                crate::tab_lock::peek(move |driving| {
-                    if driving && board.lock.get_untracked() == LockState::Waiting {
-                        board.lock.set(LockState::Follower);
-                    }
-                });
-            }
+            self.elect(complete.then_some(tag.as_str()));
         } else {
             self.refresh();
         }
         self.pump();
-    }
-
-    fn set_driving(&self, driving: bool) {
-        if !driving {
-            let mut inner = self.inner.borrow_mut();
-            inner.driving = false;
-            inner.timer = None;
-            inner.takeover = None;
-            return;
-        }
-        let delay_ms = {
-            let inner = self.inner.borrow();
-            inner.settings.as_ref().map_or(1000, |s| s.delay_ms)
-        };
-        let wait = storage::load_last_sent().map_or(0.0, |last| {
-            last + delay_ms as f64 + HANDOVER_MARGIN_MS - js_sys::Date::now()
-        });
-        if wait <= 0.0 {
-            self.take_over();
-            return;
-        }
-        let weak = Rc::downgrade(&self.inner);
-        let (lock, board) = (Rc::clone(&self.lock), self.board);
-        // Bounded by delay + margin, far below u32::MAX ms.
-        let ms = wait.min(f64::from(u32::MAX)) as u32;
-        let timer = Timeout::new(ms, move || {
-            if let Some(inner) = weak.upgrade() {
-                Driver { inner, lock, board }.take_over();
-            }
-        });
-        self.inner.borrow_mut().takeover = Some(timer);
-    }
-
-    /// This tab now drives: read both services, and resume auto-pair if the flag saved by
-    /// the last driving page (this one before a reload, or another tab) says it was running.
-    fn take_over(&self) {
-        {
-            let mut inner = self.inner.borrow_mut();
-            inner.driving = true;
-            inner.takeover = None;
-            // What the last driving page of this account (this one before a reload, or another
-            // tab) knew it held: there, the holds are read first.
-            let known = inner
-                .account
-                .as_deref()
-                .map(storage::load_known_holds)
-                .unwrap_or_default();
-            for service in Service::ALL {
-                if !known[service.index()].is_empty() {
-                    inner.session.expect_holds(service);
-                }
-            }
-            inner.known_holds = known;
-        }
-        self.board.notice.set(None);
-        self.log("this tab drives the account".to_owned());
-        if storage::load_running() {
-            // Start reads what it needs in its own order (holds first where this account may
-            // hold something): a refresh queued ahead would only delay it by a paced slot.
-            self.log("resuming auto-pair from the saved running flag".to_owned());
-            self.start();
-        } else {
-            self.refresh();
-        }
     }
 
     /// Re-reads holds and free lists at both services.
@@ -323,14 +199,6 @@ impl Driver {
         }
     }
 
-    /// Settings are complete and this tab is about to drive: the lock is asked for and not yet
-    /// answered, or granted and waiting out the pacing delay of the previous driver.
-    fn about_to_drive(&self) -> bool {
-        let inner = self.inner.borrow();
-        let complete = inner.settings.as_ref().is_some_and(Settings::is_complete);
-        complete && !inner.driving && self.board.lock.get_untracked() != LockState::Follower
-    }
-
     /// Stops auto-pair, keeping a complete pair.
     pub(crate) fn stop(&self) {
         storage::save_running(false);
@@ -376,10 +244,6 @@ impl Driver {
             None => self.board.notice.set(Some(why.to_owned())),
         }
         false
-    }
-
-    fn clear_error(&self, service: Service) {
-        self.board.errors.update(|e| e[service.index()] = None);
     }
 
     fn command(&self, f: impl FnOnce(&mut Session, Millis)) {
@@ -428,23 +292,16 @@ impl Driver {
             self.send(generation, request);
         }
         self.arm(deadline, now);
-        for event in events {
-            self.board.timeline.update(|t| t.on_event(&event));
-            self.on_event(event);
-        }
-        self.board.timeline.update(|t| t.on_view(now, &view));
-        notify::title(view.pair);
-        self.board.view.set(view);
+        self.publish(now, events, view);
     }
 
     fn arm(&self, deadline: Option<Millis>, now: Millis) {
         let timer = deadline.map(|at| {
-            let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
-            let (lock, board) = (Rc::clone(&self.lock), self.board);
+            let weak = self.weak();
             let ms = u32::try_from(at.saturating_sub(now).0).unwrap_or(u32::MAX);
             Timeout::new(ms, move || {
-                if let Some(inner) = weak.upgrade() {
-                    Driver { inner, lock, board }.on_timer();
+                if let Some(me) = weak.upgrade() {
+                    me.on_timer();
                 }
             })
         });
@@ -467,7 +324,7 @@ impl Driver {
         wasm_bindgen_futures::spawn_local(async move {
             let started = clock::now();
             let outcome = http::send(Target {
-                method: request.op.method(),
+                op: request.op,
                 url: &url,
                 key: &key,
                 timeout: request.timeout,
@@ -486,105 +343,24 @@ impl Driver {
         outcome: Outcome,
         latency: Millis,
     ) {
-        let seq = {
+        {
             let mut inner = self.inner.borrow_mut();
             if inner.generation != generation {
                 return; // a reply for a session that was replaced
             }
-            inner.seq += 1;
             inner
                 .session
                 .handle_response(clock::now(), request.id, outcome.clone());
-            inner.seq
-        };
-        let status = match &outcome {
-            Outcome::Http { status, .. } => status.to_string(),
-            Outcome::Network(_) => "network".to_owned(),
-            Outcome::Timeout => "timeout".to_owned(),
-        };
-        push_capped(
-            self.board.requests,
-            RequestRow {
-                seq,
-                time: clock::wall_now(),
-                service: request.service,
-                method: request.op.method(),
-                path,
-                status,
-                latency_ms: latency.0,
-                attempt: request.attempt,
-            },
-        );
+        }
+        self.log_request(request, path, &outcome, latency);
         self.pump();
     }
 
-    fn on_event(&self, event: Event) {
-        let url = |service: Service| {
-            self.inner
-                .borrow()
-                .settings
-                .as_ref()
-                .map_or_else(String::new, |s| match service {
-                    Service::Hotel => s.hotel_url.clone(),
-                    Service::Band => s.band_url.clone(),
-                })
-        };
-        let error = |service: Service, words: String| {
-            self.board
-                .errors
-                .update(|e| e[service.index()] = Some(words));
-        };
-        match &event.kind {
-            EventKind::Failed {
-                service,
-                op,
-                error: e,
-            } => {
-                error(
-                    *service,
-                    error_words(*service, &url(*service), Some(*op), e),
-                );
-            }
-            EventKind::ServiceStopped { service, error: e } => {
-                error(*service, error_words(*service, &url(*service), None, e));
-            }
-            EventKind::SkippedIds { service, .. } => {
-                // The rest of the list was used; the user still hears the server sent junk.
-                error(*service, event.kind.to_string());
-            }
-            EventKind::Reserved { service, .. } | EventKind::Released { service, .. } => {
-                self.clear_error(*service);
-            }
-            EventKind::PairSecured { slot } => {
-                notify::pair_news(&format!(
-                    "Pair secured: slot {slot} at the hotel and the band"
-                ));
-            }
-            EventKind::PairUpgraded { from, to } => {
-                notify::pair_news(&format!("Pair upgraded: slot {from} → slot {to}"));
-            }
-            EventKind::Auto(state) => {
-                storage::save_running(matches!(state, AutoState::Running | AutoState::Done));
-            }
-            _ => {}
-        }
-        self.log(event.kind.to_string());
-    }
-
-    fn log(&self, text: String) {
-        let seq = {
-            let mut inner = self.inner.borrow_mut();
-            inner.seq += 1;
-            inner.seq
-        };
-        push_capped(
-            self.board.activity,
-            LogLine {
-                seq,
-                time: clock::wall_now(),
-                text,
-            },
-        );
+    /// The next key for a log row.
+    fn next_seq(&self) -> u64 {
+        let mut inner = self.inner.borrow_mut();
+        inner.seq += 1;
+        inner.seq
     }
 }
 
@@ -599,13 +375,4 @@ fn remember_holds(inner: &mut Inner, view: &View) {
         storage::save_known_holds(account, &holds);
         inner.known_holds = holds;
     }
-}
-
-fn push_capped<T: Send + Sync + 'static>(log: RwSignal<VecDeque<T>>, item: T) {
-    log.update(|l| {
-        if l.len() >= LOG_CAP {
-            l.pop_front();
-        }
-        l.push_back(item);
-    });
 }

@@ -4,16 +4,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_net::http::{Request as Fetch, RequestBuilder};
+use gloo_net::http::{Method, Request as Fetch, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use hotelband_core::{Millis, Outcome};
-use serde::Deserialize;
+use hotelband_core::json;
+use hotelband_core::{Millis, Op, Outcome};
 use web_sys::AbortController;
 
 /// Where and how to send one request; the key is only ever put in the header.
 pub(crate) struct Target<'a> {
-    /// `GET`, `POST` or `DELETE`.
-    pub(crate) method: &'static str,
+    /// What is asked: gives the method ([`Op::method`]); its path is already in `url`.
+    pub(crate) op: Op,
     /// Proxy prefix + base + path.
     pub(crate) url: &'a str,
     /// The bearer key.
@@ -35,11 +35,7 @@ pub(crate) async fn send(target: Target<'_>) -> Outcome {
             c.abort();
         })
     });
-    let builder: RequestBuilder = match target.method {
-        "POST" => Fetch::post(target.url),
-        "DELETE" => Fetch::delete(target.url),
-        _ => Fetch::get(target.url),
-    };
+    let builder = RequestBuilder::new(target.url).method(method(target.op));
     let signal = controller.as_ref().map(AbortController::signal);
     let sent = builder
         .header("Authorization", &format!("Bearer {}", target.key))
@@ -71,6 +67,12 @@ pub(crate) async fn send(target: Target<'_>) -> Outcome {
     }
 }
 
+/// The core's [`Op::method`] as the fetch API's type.
+fn method(op: Op) -> Method {
+    // Invariant: the core names GET, POST or DELETE, all valid method tokens.
+    Method::from_bytes(op.method().as_bytes()).expect("Op::method is a valid HTTP method")
+}
+
 /// Browser error texts do not include header values, but be sure: no key in any message.
 fn scrub(message: &str, key: &str) -> String {
     let text = if key.is_empty() {
@@ -88,7 +90,6 @@ fn scrub(message: &str, key: &str) -> String {
 }
 
 /// The emulator's demo accounts, from `GET /demo` on the page's own origin.
-#[derive(Deserialize)]
 pub(crate) struct DemoKeys {
     /// Key for `<origin>/hotel/api`.
     pub(crate) hotel_key: String,
@@ -114,12 +115,33 @@ pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
     }
     let unreadable = || format!("{url} did not return the demo keys");
     let body = response.text().await.map_err(|_| unreadable())?;
-    serde_json::from_str(&body).map_err(|_| unreadable())
+    demo_keys_of(&body).ok_or_else(unreadable)
+}
+
+/// `{"hotel_key":..,"band_key":..}`, other fields ignored.
+fn demo_keys_of(body: &str) -> Option<DemoKeys> {
+    let value = json::parse(body).ok()?;
+    let key = |name| value.get(name)?.as_str().map(str::to_owned);
+    Some(DemoKeys {
+        hotel_key: key("hotel_key")?,
+        band_key: key("band_key")?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::scrub;
+    use hotelband_core::{Op, Slot};
+
+    use super::{Method, method, scrub};
+
+    #[test]
+    fn every_op_is_sent_with_the_cores_method() {
+        let slot = Slot::new(7).expect("non-zero");
+        assert_eq!(method(Op::Available), Method::GET);
+        assert_eq!(method(Op::Holds), Method::GET);
+        assert_eq!(method(Op::Reserve(slot)), Method::POST);
+        assert_eq!(method(Op::Cancel(slot)), Method::DELETE);
+    }
 
     #[test]
     fn scrub_removes_keys_and_js_noise() {

@@ -2,9 +2,12 @@
 //! upgrading — a thin Leptos shell over `hotelband-core`.
 
 mod app;
+mod board;
 mod clock;
 mod components;
+mod ctx;
 mod driver;
+mod form;
 mod http;
 mod known_holds;
 mod notify;

@@ -3,11 +3,7 @@
 
 use std::fmt;
 
-use hotelband_core::{ApiIni, Config, Millis};
-use serde::{Deserialize, Serialize};
-
-/// Largest window the course's services have slots for (the "show all" view).
-pub(crate) const MAX_WINDOW: u16 = 200;
+use hotelband_core::{ApiIni, Config, MAX_WINDOW, MIN_DELAY, Millis, base_url, is_http_url};
 
 /// The two API keys. `Debug` never shows them.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -25,9 +21,8 @@ impl fmt::Debug for Keys {
 }
 
 /// Settings that passed validation. The keys are kept apart from the rest because they are
-/// stored elsewhere (see `storage`), so they are skipped by serde.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// stored elsewhere (see `storage`), so `stored_json` leaves them out.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Settings {
     /// Hotel base URL, no trailing slash.
     pub(crate) hotel_url: String,
@@ -48,7 +43,6 @@ pub(crate) struct Settings {
     /// Keep the keys in localStorage instead of sessionStorage.
     pub(crate) remember_keys: bool,
     /// The keys; stored separately.
-    #[serde(skip)]
     pub(crate) keys: Keys,
 }
 
@@ -203,7 +197,8 @@ impl Draft {
         d
     }
 
-    /// Overwrites the fields an api.ini provides. Its `delay` is raised to the 1 s rule.
+    /// Overwrites the fields an api.ini provides. Its `delay` is raised to the 1 s rule
+    /// (see [`ApiIni::delay`]).
     pub(crate) fn fill_from_ini(&mut self, ini: &ApiIni) {
         self.text[Field::HotelUrl.index()] = ini.hotel_url.clone();
         self.text[Field::HotelKey.index()] = ini.hotel_key.clone();
@@ -212,8 +207,8 @@ impl Draft {
         if let Some(retries) = ini.retries {
             self.text[Field::Retries.index()] = retries.max(1).to_string();
         }
-        if let Some(delay) = ini.delay_ms {
-            self.text[Field::Delay.index()] = seconds_text(delay.max(MIN_DELAY_MS));
+        if let Some(delay) = ini.delay() {
+            self.text[Field::Delay.index()] = seconds_text(delay.0);
         }
     }
 
@@ -251,9 +246,12 @@ impl Draft {
         if !proxy.is_empty() {
             check(
                 Field::Proxy,
-                http_url(proxy)
-                    .map(|p| s.proxy = p.to_owned())
-                    .ok_or_else(|| "a proxy prefix starts with http:// or https://".to_owned()),
+                if is_http_url(proxy) {
+                    s.proxy = proxy.to_owned();
+                    Ok(())
+                } else {
+                    Err("a proxy prefix starts with http:// or https://".to_owned())
+                },
             );
         }
         check(
@@ -285,31 +283,19 @@ impl Draft {
 }
 
 /// The rule of the exercise: at most one request per second per service.
-const MIN_DELAY_MS: u64 = 1000;
+const MIN_DELAY_MS: u64 = MIN_DELAY.0;
 /// Rechecking faster than the pacer allows only queues reads.
-const MIN_RECHECK_MS: u64 = 1000;
+const MIN_RECHECK_MS: u64 = MIN_DELAY.0;
 /// More attempts than this only hammers a failing service.
 const MAX_RETRIES: u32 = 10;
 /// A day: anything longer is surely a typo.
 const MAX_SECONDS_MS: u64 = 86_400_000;
 
-fn http_url(text: &str) -> Option<&str> {
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))?;
-    let valid = !rest.is_empty()
-        && !rest.starts_with('/')
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
-    valid.then_some(text)
-}
-
 fn url(text: &str, service: &str) -> Result<String, String> {
     if text.is_empty() {
         return Err(format!("enter the {service}'s base URL"));
     }
-    http_url(text)
-        .map(|u| u.trim_end_matches('/').to_owned())
-        .ok_or_else(|| format!("the {service} URL must start with http:// or https://"))
+    base_url(text).ok_or_else(|| format!("the {service} URL must start with http:// or https://"))
 }
 
 fn key(text: &str, service: &str) -> Result<String, String> {
@@ -406,14 +392,6 @@ mod tests {
     }
 
     #[test]
-    fn settings_stored_before_polite_existed_load_as_eager() {
-        let old = r#"{"hotel_url":"http://h","band_url":"http://b","proxy":"","delay_ms":1000,"retries":3,"window":20,"recheck_ms":5000,"remember_keys":false}"#;
-        let s: Settings = serde_json::from_str(old).unwrap();
-        assert!(!s.polite);
-        assert_eq!(s.recheck_ms, 5000);
-    }
-
-    #[test]
     fn trailing_slash_and_spaces_are_trimmed() {
         let mut d = good();
         d.text[Field::HotelUrl.index()] = "  http://h.example/api/ ".into();
@@ -490,6 +468,24 @@ mod tests {
         assert_eq!(s.delay_ms, 1000);
         assert_eq!(s.retries, 3);
         assert_eq!(s.keys.band, "2".repeat(64));
+    }
+
+    #[test]
+    fn an_ini_with_an_upper_case_scheme_imports_and_then_saves() {
+        let text = "[hotel]\nurl = HTTPS://c.example/hotel/api/\nkey = hk\n\
+                    [band]\nurl = Http://c.example/band/api\nkey = bk\n";
+        let ini = ApiIni::parse(text).expect("api.ini accepts any case of scheme");
+        let mut d = good();
+        d.fill_from_ini(&ini);
+        let s = d.validate().expect("what imported also saves");
+        assert_eq!(s.hotel_url, "https://c.example/hotel/api");
+        assert_eq!(s.band_url, "http://c.example/band/api");
+        let mut typed = good();
+        typed.text[Field::HotelUrl.index()] = "HTTPS://c.example/hotel/api".into();
+        assert_eq!(
+            typed.validate().expect("typed as well").hotel_url,
+            s.hotel_url
+        );
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! Storage can be missing or full (private windows, quotas); every failure here degrades to
 //! "not stored" rather than an error, because the page still works for this visit.
 
-use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
-use crate::settings::{Keys, Settings};
+use crate::settings::Settings;
+
+mod stored_json;
 
 const SETTINGS: &str = "hotelband.settings";
 const KEYS: &str = "hotelband.keys";
@@ -15,12 +16,6 @@ const RUNNING: &str = "hotelband.running";
 const LAST_SENT: &str = "hotelband.last-sent";
 /// Followed by the account's tag (never its keys): the last holds the page knew there.
 const KNOWN_HOLDS: &str = "hotelband.holds.";
-
-#[derive(Serialize, Deserialize)]
-struct StoredKeys {
-    hotel: String,
-    band: String,
-}
 
 fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -50,13 +45,10 @@ fn remove(store: Option<Storage>, key: &str) {
 /// The saved settings, with keys from wherever they were kept; `None` on a first visit.
 /// A corrupt entry is treated as absent.
 pub(crate) fn load_settings() -> Option<Settings> {
-    let mut settings: Settings = serde_json::from_str(&read(local(), SETTINGS)?).ok()?;
+    let mut settings = stored_json::settings_from_json(&read(local(), SETTINGS)?)?;
     let keys = read(session(), KEYS).or_else(|| read(local(), KEYS));
-    if let Some(k) = keys.and_then(|k| serde_json::from_str::<StoredKeys>(&k).ok()) {
-        settings.keys = Keys {
-            hotel: k.hotel,
-            band: k.band,
-        };
+    if let Some(keys) = keys.and_then(|k| stored_json::keys_from_json(&k)) {
+        settings.keys = keys;
     }
     Some(settings)
 }
@@ -64,16 +56,8 @@ pub(crate) fn load_settings() -> Option<Settings> {
 /// Saves `settings`; the keys go to sessionStorage, or to localStorage when remembered (and
 /// are then removed from the other place so an unticked box really forgets them).
 pub(crate) fn save_settings(settings: &Settings) {
-    if let Ok(json) = serde_json::to_string(settings) {
-        write(local(), SETTINGS, &json);
-    }
-    let keys = StoredKeys {
-        hotel: settings.keys.hotel.clone(),
-        band: settings.keys.band.clone(),
-    };
-    let Ok(json) = serde_json::to_string(&keys) else {
-        return;
-    };
+    write(local(), SETTINGS, &stored_json::settings_to_json(settings));
+    let json = stored_json::keys_to_json(&settings.keys);
     write(session(), KEYS, &json);
     if settings.remember_keys {
         write(local(), KEYS, &json);
@@ -108,7 +92,7 @@ pub(crate) fn load_last_sent() -> Option<f64> {
 /// indexed by service; empty lists when nothing is remembered.
 pub(crate) fn load_known_holds(tag: &str) -> [Vec<u16>; 2] {
     read(local(), &format!("{KNOWN_HOLDS}{tag}"))
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| stored_json::holds_from_json(&json))
         .unwrap_or_default()
 }
 
@@ -118,7 +102,7 @@ pub(crate) fn save_known_holds(tag: &str, holds: &[Vec<u16>; 2]) {
     let key = format!("{KNOWN_HOLDS}{tag}");
     if holds.iter().all(Vec::is_empty) {
         remove(local(), &key);
-    } else if let Ok(json) = serde_json::to_string(holds) {
-        write(local(), &key, &json);
+    } else {
+        write(local(), &key, &stored_json::holds_to_json(holds));
     }
 }

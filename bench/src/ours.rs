@@ -113,10 +113,10 @@ pub async fn run(
         trace.note(
             driver.elapsed(),
             format!(
-                "abandoned: auto {:?}, {} in flight, pending {pending:?}, next timeout {:?}",
+                "abandoned: auto {:?}, {} in flight, pending {pending:?}, next wake {:?}",
                 view.auto,
                 driver.in_flight(),
-                session.poll_timeout()
+                session.wake_reason()
             ),
         );
         break;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hotelband_core::{Millis, Service, Slot};
+use hotelband_core::{MAX_WINDOW, MIN_DELAY, Millis, Service, Slot};
 
 /// The longest `--delay` accepted, in seconds, as for `api.ini`: beyond an hour it is a typo.
 const MAX_DELAY_SECS: f64 = 3600.0;
@@ -48,7 +48,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PREFIX")]
     pub proxy: Option<String>,
     /// Only slots 1..=N are paired and listed by `free` (default 20).
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=200))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_WINDOW)))]
     pub window: Option<u16>,
     /// One JSON object per line (events, results) instead of text for people.
     #[arg(long, global = true)]
@@ -155,12 +155,13 @@ fn parse_delay(text: &str) -> Result<Millis, String> {
         .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if !(1.0..=MAX_DELAY_SECS).contains(&secs) {
+    let min_secs = MIN_DELAY.0 as f64 / 1000.0;
+    if !(min_secs..=MAX_DELAY_SECS).contains(&secs) {
         return Err(format!(
-            "{secs} s is outside 1..={MAX_DELAY_SECS} (the services allow one request a second)"
+            "{secs} s is outside {min_secs}..={MAX_DELAY_SECS} (the services allow one request a second)"
         ));
     }
-    // In 1..=3600 after the check above, so the cast is exact enough and cannot wrap.
+    // In MIN_DELAY..=3600 s after the check above, so the cast is exact enough and cannot wrap.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let ms = (secs * 1000.0).round() as u64;
     Ok(Millis(ms))

@@ -148,17 +148,18 @@ impl Driver {
         self.in_flight
     }
 
-    /// Nothing queued or in flight at either service, and the planner neither working nor
-    /// releasing: a stop has finished.
+    /// A stop has finished: the session is quiet ([`hotelband_core::View::is_quiet`]), the
+    /// planner is not running, and nothing, not even a read, is queued or in flight.
     #[must_use]
     pub fn is_quiet(&self) -> bool {
         let view = self.session.view();
         self.in_flight == 0
+            && view.is_quiet()
+            && view.auto != AutoState::Running
             && view
                 .services
                 .iter()
                 .all(|service| service.pending.is_empty())
-            && !matches!(view.auto, AutoState::Running | AutoState::Releasing)
     }
 
     /// Sends every request the session hands out now and reports its events.

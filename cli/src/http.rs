@@ -28,6 +28,12 @@ impl fmt::Debug for Endpoint {
     }
 }
 
+/// The core's [`Op::method`] as reqwest's type.
+fn method(op: Op) -> Method {
+    // Invariant: the core names GET, POST or DELETE, all valid method tokens.
+    Method::from_bytes(op.method().as_bytes()).expect("Op::method is a valid HTTP method")
+}
+
 /// Sends `op` to `endpoint` and waits at most `timeout` for the whole reply.
 pub async fn send(
     client: &reqwest::Client,
@@ -36,11 +42,7 @@ pub async fn send(
     timeout: Duration,
 ) -> Outcome {
     let url = format!("{}{}", endpoint.base, op.path());
-    let method = match op {
-        Op::Available | Op::Holds => Method::GET,
-        Op::Reserve(_) => Method::POST,
-        Op::Cancel(_) => Method::DELETE,
-    };
+    let method = method(op);
     let exchange = async {
         let response = client
             .request(method, url)
@@ -94,4 +96,21 @@ pub fn client() -> reqwest::Client {
         // Building fails only when a TLS backend or the system resolver config cannot load:
         // rustls with bundled roots and no system proxy lookup has neither to load.
         .expect("a rustls reqwest client with bundled roots always builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use hotelband_core::{Op, Slot};
+    use reqwest::Method;
+
+    use super::method;
+
+    #[test]
+    fn every_op_is_sent_with_the_cores_method() {
+        let slot = Slot::new(7).expect("non-zero");
+        assert_eq!(method(Op::Available), Method::GET);
+        assert_eq!(method(Op::Holds), Method::GET);
+        assert_eq!(method(Op::Reserve(slot)), Method::POST);
+        assert_eq!(method(Op::Cancel(slot)), Method::DELETE);
+    }
 }

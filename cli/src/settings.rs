@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use hotelband_core::{ApiIni, Config, IniError, Service};
+use hotelband_core::{ApiIni, Config, IniError, Service, base_url, is_http_url};
 
 use crate::args::Global;
 use crate::http::Endpoint;
@@ -98,10 +98,13 @@ pub fn resolve(
     }
     core.seed = jitter_seed();
     let prefix = match &args.proxy {
-        Some(prefix) => http_url(prefix).ok_or_else(|| SettingsError::BadUrl {
-            flag: "proxy",
-            value: prefix.clone(),
-        })?,
+        Some(prefix) if is_http_url(prefix.trim()) => prefix.trim().to_owned(),
+        Some(prefix) => {
+            return Err(SettingsError::BadUrl {
+                flag: "proxy",
+                value: prefix.clone(),
+            });
+        }
         None => String::new(),
     };
     let [hotel, band] = urls;
@@ -129,7 +132,7 @@ fn from_ini(path: &std::path::Path) -> Result<Parts, SettingsError> {
         path: shown(),
         error,
     })?;
-    let core = ini.apply(Config::default());
+    let core = Config::default().with_ini(&ini);
     Ok((
         [ini.hotel_url, ini.band_url],
         [ini.hotel_key, ini.band_key],
@@ -148,12 +151,10 @@ fn from_flags(
         (Some(hotel), Some(band)) => (hotel, band),
     };
     let url = |flag: &'static str, value: &String| {
-        http_url(value)
-            .map(|url| url.trim_end_matches('/').to_owned())
-            .ok_or_else(|| SettingsError::BadUrl {
-                flag,
-                value: value.clone(),
-            })
+        base_url(value.trim()).ok_or_else(|| SettingsError::BadUrl {
+            flag,
+            value: value.clone(),
+        })
     };
     let urls = [url("hotel-url", hotel)?, url("band-url", band)?];
     let key = |var: &'static str| {
@@ -164,17 +165,6 @@ fn from_flags(
     };
     let keys = [key(KEY_VARS[0])?, key(KEY_VARS[1])?];
     Ok((urls, keys, Config::default()))
-}
-
-/// `text` if it is an http(s) URL with a host and no whitespace.
-fn http_url(text: &str) -> Option<String> {
-    let text = text.trim();
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or_default();
-    (!host.is_empty() && !text.chars().any(char::is_whitespace)).then(|| text.to_owned())
 }
 
 /// The jitter's seed: the core takes no OS randomness, so the shell supplies some. Two

@@ -10,6 +10,48 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::text::safe_text;
 use crate::time::Millis;
+use json::Value;
+
+pub mod json;
+
+/// The services' rule: never more than one request per second to a service, retries included.
+/// Every delay a user may choose (page, CLI, api.ini) is raised or refused below this.
+pub const MIN_DELAY: Millis = Millis::from_secs(1);
+
+/// The largest window (slots `1..=N` shown and listed) a shell accepts: the course's services
+/// have had 200 slots or more (see the API notes), so a bigger window only shows unknowns.
+pub const MAX_WINDOW: u16 = 200;
+
+/// A service's base URL as users write it (api.ini, the page's form): `http://` or `https://`
+/// in any case, a host, no spaces or control characters. The scheme comes back in lower case
+/// and trailing slashes are dropped, since paths are appended; `None` if it is not such a URL.
+#[must_use]
+pub fn base_url(text: &str) -> Option<String> {
+    let (scheme, rest) = http_parts(text)?;
+    Some(format!("{scheme}{}", rest.trim_end_matches('/')))
+}
+
+/// Whether `text` is an http(s) URL with a host, by the rules of [`base_url`] (a CORS proxy
+/// prefix is kept as typed: its trailing slash may matter).
+#[must_use]
+pub fn is_http_url(text: &str) -> bool {
+    http_parts(text).is_some()
+}
+
+/// The lower-case scheme and what follows it, if `text` is an http(s) URL with a host.
+fn http_parts(text: &str) -> Option<(&'static str, &str)> {
+    let split = text.find("://")?;
+    let scheme = match text[..split].to_ascii_lowercase().as_str() {
+        "http" => "http://",
+        "https" => "https://",
+        _ => return None,
+    };
+    let rest = &text[split + 3..];
+    let valid = !rest.is_empty()
+        && !rest.starts_with('/')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+    valid.then_some((scheme, rest))
+}
 
 /// One of the two independent reservation services.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -335,12 +377,6 @@ impl ApiError {
 /// The longest `Retry-After` honoured; a bigger value is a misconfigured server, not a plan.
 const MAX_RETRY_AFTER: Millis = Millis::from_secs(300);
 
-/// One element of the free and holds lists.
-#[derive(Deserialize, Serialize)]
-struct IdObject {
-    id: Slot,
-}
-
 /// Classifies what the shell observed for `op` by HTTP status, decoding 200 bodies.
 ///
 /// Never panics, whatever the body; error messages are short, one line and free of secrets
@@ -379,31 +415,36 @@ pub fn unavailable_retry_after(outcome: &Outcome) -> Option<Millis> {
 
 /// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
 fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
-    // The usual case, a well-formed list, without building a tree of values first.
-    if let Ok(list) = serde_json::from_str::<Vec<IdObject>>(body) {
-        let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
-        slots.sort_unstable();
-        slots.dedup();
-        return Ok((slots, Vec::new()));
-    }
-    let items: Vec<serde_json::Value> =
-        serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
-    if !items.iter().all(serde_json::Value::is_object) {
-        return Err(ApiError::Decode(safe_text(&format!(
-            "unexpected JSON: a list of objects with an id was expected: {body}"
-        ))));
-    }
+    let items = match json::parse(body) {
+        Ok(Value::Array(items)) if items.iter().all(Value::is_object) => items,
+        Ok(_) => {
+            return Err(ApiError::Decode(safe_text(&format!(
+                "unexpected JSON: a list of objects with an id was expected: {body}"
+            ))));
+        }
+        Err(_) => return Err(decode_error(body)),
+    };
     let mut slots = Vec::with_capacity(items.len());
     let mut skipped = Vec::new();
-    for item in items {
-        match serde_json::from_value::<IdObject>(item.clone()) {
-            Ok(object) => slots.push(object.id),
-            Err(_) => skipped.push(safe_text(&item.to_string())),
+    for item in &items {
+        match item.get("id").and_then(slot_of) {
+            Some(slot) => slots.push(slot),
+            None => skipped.push(safe_text(&item.to_json())),
         }
     }
     slots.sort_unstable();
     slots.dedup();
     Ok((slots, skipped))
+}
+
+/// An `id` as the API writes it, a string (`"56"`), or as a lenient server may, an integer
+/// (`56`); `None` for anything else, 0 included.
+fn slot_of(id: &Value) -> Option<Slot> {
+    match id {
+        Value::String(text) => text.parse().ok(),
+        Value::Number(_) => Slot::new(u16::try_from(id.as_u64()?).ok()?),
+        _ => None,
+    }
 }
 
 fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
@@ -438,23 +479,17 @@ fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
 
 fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     match op {
-        Op::Available | Op::Holds => {
-            let list: Vec<IdObject> =
-                serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
-            let mut slots: Vec<Slot> = list.into_iter().map(|item| item.id).collect();
-            slots.sort_unstable();
-            slots.dedup();
-            Ok(Reply::Slots(slots))
-        }
+        Op::Available | Op::Holds => decode_list(body).map(|(slots, _)| Reply::Slots(slots)),
         Op::Reserve(slot) => {
-            let item: IdObject = serde_json::from_str(body).map_err(|e| decode_error(&e, body))?;
-            if item.id == slot {
-                Ok(Reply::Reserved(slot))
-            } else {
-                Err(ApiError::Decode(format!(
-                    "asked for slot {slot}, the reply names slot {}",
-                    item.id
-                )))
+            let reply = json::parse(body).map_err(|_| decode_error(body))?;
+            match reply.get("id").and_then(slot_of) {
+                Some(id) if id == slot => Ok(Reply::Reserved(slot)),
+                Some(id) => Err(ApiError::Decode(format!(
+                    "asked for slot {slot}, the reply names slot {id}"
+                ))),
+                None => Err(ApiError::Decode(safe_text(&format!(
+                    "unexpected JSON: an object with a slot id was expected: {body}"
+                )))),
             }
         }
         // The body only confirms in words; the status is what counts.
@@ -462,31 +497,25 @@ fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     }
 }
 
-/// Why a 200's body is not what the API promises, in words that point at the likely cause: an
-/// HTML page usually means the base URL names a web site, not the API.
-fn decode_error(error: &serde_json::Error, body: &str) -> ApiError {
-    let start = body.trim_start();
-    let why = if start.starts_with('<') {
+/// Why a 200's body that is not JSON at all is not what the API promises, in words that point
+/// at the likely cause: an HTML page usually means the base URL names a web site, not the API.
+fn decode_error(body: &str) -> ApiError {
+    let why = if body.trim_start().starts_with('<') {
         format!(
             "an HTML page, not the API's JSON (is the URL right?): {}",
             safe_text(body)
         )
-    } else if error.is_syntax() || error.is_eof() {
-        format!("not JSON: {}", safe_text(body))
     } else {
-        format!("unexpected JSON: {}", safe_text(&error.to_string()))
+        format!("not JSON: {}", safe_text(body))
     };
     ApiError::Decode(crate::text::truncate(&why, crate::text::MAX_MESSAGE_CHARS))
 }
 
 /// The JSON body's `message`, else the reason phrase, else a snippet of the body, else the status.
 fn error_message(status: u16, reason: &str, body: &str) -> String {
-    let from_json = serde_json::from_str::<serde_json::Value>(body)
+    let from_json = json::parse(body)
         .ok()
-        .and_then(|value| match value.get("message") {
-            Some(serde_json::Value::String(text)) => Some(safe_text(text)),
-            _ => None,
-        })
+        .and_then(|value| value.get("message").and_then(Value::as_str).map(safe_text))
         .filter(|text| !text.is_empty());
     from_json
         .or_else(|| Some(safe_text(reason)).filter(|text| !text.is_empty()))
@@ -518,6 +547,29 @@ mod tests {
     }
 
     #[test]
+    fn base_urls_take_any_case_of_scheme_and_drop_trailing_slashes() {
+        assert_eq!(
+            base_url("HTTPS://Example.test/api/").as_deref(),
+            Some("https://Example.test/api")
+        );
+        assert_eq!(base_url("Http://h:8080").as_deref(), Some("http://h:8080"));
+        for bad in [
+            "",
+            "example.test/api",
+            "ftp://example.test",
+            "https://",
+            "https:///api",
+            "https://exa mple.test",
+            "https://example.test/\napi",
+            "httpx://example.test",
+        ] {
+            assert_eq!(base_url(bad), None, "{bad:?}");
+            assert!(!is_http_url(bad), "{bad:?}");
+        }
+        assert!(is_http_url("HTTP://proxy.test/?"));
+    }
+
+    #[test]
     fn slot_parsing() {
         assert_eq!("56".parse::<Slot>(), Ok(slot(56)));
         assert_eq!(" 7 ".parse::<Slot>(), Ok(slot(7)));
@@ -543,17 +595,28 @@ mod tests {
 
     #[test]
     fn slot_serde_accepts_string_or_number_and_writes_string() {
-        let list: Vec<IdObject> =
-            serde_json::from_str(r#"[{"id":"10"},{"id":15}]"#).expect("valid list");
-        assert_eq!(list[0].id, slot(10));
-        assert_eq!(list[1].id, slot(15));
-        assert!(serde_json::from_str::<IdObject>(r#"{"id":0}"#).is_err());
-        assert!(serde_json::from_str::<IdObject>(r#"{"id":-3}"#).is_err());
-        assert!(serde_json::from_str::<IdObject>(r#"{"id":1.5}"#).is_err());
+        let list: Vec<Slot> = serde_json::from_str(r#"["10",15]"#).expect("valid list");
+        assert_eq!(list, vec![slot(10), slot(15)]);
+        for bad in ["0", "-3", "1.5", r#""n/a""#, "65536"] {
+            assert!(serde_json::from_str::<Slot>(bad).is_err(), "{bad}");
+        }
         assert_eq!(
-            serde_json::to_string(&IdObject { id: slot(56) }).expect("serialises"),
-            r#"{"id":"56"}"#
+            serde_json::to_string(&slot(56)).expect("serialises"),
+            r#""56""#
         );
+    }
+
+    #[test]
+    fn ids_are_strings_or_integers_from_1() {
+        let id = |text: &str| slot_of(&json::parse(text).expect("valid JSON"));
+        assert_eq!(id(r#""10""#), Some(slot(10)));
+        assert_eq!(id(r#"" 7 ""#), Some(slot(7)));
+        assert_eq!(id("15"), Some(slot(15)));
+        for bad in [
+            "0", r#""0""#, "-3", "1.5", "1e2", "65536", r#""n/a""#, "null", "[1]",
+        ] {
+            assert_eq!(id(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::session::Config;
+use crate::api::{MIN_DELAY, base_url};
 use crate::text::safe_text;
 use crate::time::Millis;
 
@@ -118,18 +118,11 @@ impl ApiIni {
         })
     }
 
-    /// `config` with this file's `retries` and `delay`; the delay is raised to the 1 s the
-    /// services' rule requires (the course files say `0.5`, the rule still holds).
+    /// The file's `delay`, raised to the services' one-second rule ([`MIN_DELAY`]): the course
+    /// files say `0.5`, and the rule still holds.
     #[must_use]
-    pub fn apply(&self, config: Config) -> Config {
-        let delay = self
-            .delay_ms
-            .map_or(config.delay, |ms| Millis(ms).max(Millis::from_secs(1)));
-        Config {
-            retries: self.retries.unwrap_or(config.retries),
-            delay,
-            ..config
-        }
+    pub fn delay(&self) -> Option<Millis> {
+        self.delay_ms.map(|ms| Millis(ms).max(MIN_DELAY))
     }
 }
 
@@ -197,21 +190,10 @@ fn required<'a>(sections: &'a Sections, section: &str, key: &str) -> Result<&'a 
 
 fn url(sections: &Sections, section: &str) -> Result<String, IniError> {
     let value = required(sections, section, "url")?;
-    let lower = value.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    let has_host = rest.is_some_and(|rest| {
-        let host = rest.split('/').next().unwrap_or_default();
-        !host.is_empty()
-    });
-    if !has_host || value.chars().any(char::is_whitespace) {
-        return Err(IniError::BadUrl {
-            section: section.to_owned(),
-            value: safe_text(value),
-        });
-    }
-    Ok(value.trim_end_matches('/').to_owned())
+    base_url(value).ok_or_else(|| IniError::BadUrl {
+        section: section.to_owned(),
+        value: safe_text(value),
+    })
 }
 
 fn bad_number(key: &str, value: &str) -> IniError {
@@ -268,9 +250,15 @@ mod tests {
         assert_eq!(ini.retries, Some(3));
         assert_eq!(ini.delay_ms, Some(500));
         assert!(!format!("{ini:?}").contains(KEY));
-        let config = ini.apply(Config::default());
-        assert_eq!(config.delay, Millis(1000));
-        assert_eq!(config.retries, 3);
+        assert_eq!(ini.delay(), Some(Millis(1000)), "raised to the 1 s rule");
+    }
+
+    #[test]
+    fn an_upper_case_scheme_imports_as_the_page_saves_it() {
+        let text = sample().replace("https://example.test", "HTTPS://example.test");
+        let ini = ApiIni::parse(&text).expect("valid");
+        assert_eq!(ini.hotel_url, "https://example.test/hotel/api");
+        assert_eq!(base_url(&ini.hotel_url).as_ref(), Some(&ini.hotel_url));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use crate::api::{ApiError, Op, RequestId, Service, Slot};
+use crate::holds::HoldsKnowledge;
 use crate::pacer::Pacer;
 use crate::time::Millis;
 
@@ -69,44 +70,38 @@ pub(crate) struct InFlight {
     pub(crate) deadline: Millis,
 }
 
-/// Everything about one service.
+/// Everything about one service. What a request's outcome teaches is applied here, by the
+/// `learnt_*` methods and their kin, so each rule of our knowledge has one home.
 #[derive(Clone, Debug)]
 pub(crate) struct Lane {
-    pub(crate) service: Service,
-    pub(crate) queue: VecDeque<Job>,
-    pub(crate) in_flight: Option<InFlight>,
-    pub(crate) pacer: Pacer,
+    service: Service,
+    queue: VecDeque<Job>,
+    in_flight: Option<InFlight>,
+    pacer: Pacer,
     /// Last free list read (ascending), when it arrived and when its request was sent.
-    pub(crate) free: Vec<Slot>,
-    pub(crate) free_at: Option<Millis>,
-    pub(crate) free_sent_at: Option<Millis>,
+    free: Vec<Slot>,
+    free_at: Option<Millis>,
+    free_sent_at: Option<Millis>,
     /// Our holds (ascending) as last known.
-    pub(crate) holds: Vec<Slot>,
-    /// True once a holds read confirmed `holds` and nothing ambiguous happened since.
-    pub(crate) holds_known: bool,
-    /// Not confirmed, but nothing suggests we hold more than our own replies said (a cold
-    /// start): the planner may choose and reserve, never release, and reads the holds soon.
-    pub(crate) holds_assumed: bool,
+    holds: Vec<Slot>,
+    /// How sure we are of `holds`: unknown, assumed, confirmed, or in doubt after a write that
+    /// ended ambiguously.
+    knowledge: HoldsKnowledge,
     /// The shell said this account may hold something here (e.g. remembered across a reload):
     /// the next start reads the holds before anything else.
-    pub(crate) may_hold: bool,
-    pub(crate) holds_at: Option<Millis>,
-    /// A write ended ambiguously and its request may still reach the server late: the planner
-    /// reads the holds again at this time.
-    pub(crate) holds_due: Option<Millis>,
-    /// Slots whose writes ended ambiguously at some point: a later 409 on them may mean "yours".
-    pub(crate) uncertain: BTreeSet<Slot>,
+    may_hold: bool,
+    holds_at: Option<Millis>,
     /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
     /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
-    pub(crate) maybe_applied: BTreeSet<Slot>,
+    maybe_applied: BTreeSet<Slot>,
     /// The round trip of the last request, if it was answered: it sizes the send margin.
-    pub(crate) last_rtt: Millis,
+    last_rtt: Millis,
     /// Set by a 401: nothing more is sent.
-    pub(crate) stopped: Option<ApiError>,
+    stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
-    pub(crate) cooldown: Millis,
+    cooldown: Millis,
     /// Extra spacing learnt from 429s: the server wants more than `delay` (see [`Lane::gap`]).
-    pub(crate) penalty: Millis,
+    penalty: Millis,
 }
 
 impl Lane {
@@ -120,18 +115,91 @@ impl Lane {
             free_at: None,
             free_sent_at: None,
             holds: Vec::new(),
-            holds_known: false,
-            holds_assumed: false,
+            knowledge: HoldsKnowledge::Unknown,
             may_hold: false,
             holds_at: None,
-            holds_due: None,
-            uncertain: BTreeSet::new(),
             maybe_applied: BTreeSet::new(),
             last_rtt: Millis::ZERO,
             stopped: None,
             cooldown: Millis::ZERO,
             penalty: Millis::ZERO,
         }
+    }
+
+    pub(crate) fn service(&self) -> Service {
+        self.service
+    }
+
+    /// The last free list read (ascending; never our own holds).
+    pub(crate) fn free(&self) -> &[Slot] {
+        &self.free
+    }
+
+    /// When the last free list arrived.
+    pub(crate) fn free_at(&self) -> Option<Millis> {
+        self.free_at
+    }
+
+    /// When the request of the last free list was sent.
+    pub(crate) fn free_sent_at(&self) -> Option<Millis> {
+        self.free_sent_at
+    }
+
+    /// Our holds as last known (ascending).
+    pub(crate) fn holds(&self) -> &[Slot] {
+        &self.holds
+    }
+
+    /// When the holds were last read.
+    pub(crate) fn holds_at(&self) -> Option<Millis> {
+        self.holds_at
+    }
+
+    /// Whether a holds read confirmed our holds and nothing ambiguous happened since.
+    pub(crate) fn holds_known(&self) -> bool {
+        self.knowledge.is_confirmed()
+    }
+
+    /// When a write that ended ambiguously can no longer land: the holds are read again then.
+    pub(crate) fn holds_due(&self) -> Option<Millis> {
+        self.knowledge.due()
+    }
+
+    /// Whether a write on `slot` ended ambiguously (a later 409 on it may mean "yours").
+    pub(crate) fn is_uncertain(&self, slot: Slot) -> bool {
+        self.knowledge.is_doubtful(slot)
+    }
+
+    /// Whether a write on `slot` got a 5xx that a hostile proxy may have applied first.
+    pub(crate) fn maybe_applied(&self, slot: Slot) -> bool {
+        self.maybe_applied.contains(&slot)
+    }
+
+    /// Slots whose write got a 5xx and that no 200 or holds read has settled yet.
+    pub(crate) fn maybe_applied_slots(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.maybe_applied.iter().copied()
+    }
+
+    /// Slots whose state here is in doubt: a write that may still land, or one a 5xx may hide.
+    pub(crate) fn doubts(&self) -> Vec<Slot> {
+        self.knowledge
+            .doubtful_slots()
+            .chain(self.maybe_applied.iter().copied())
+            .collect()
+    }
+
+    /// Why nothing more is sent here (a 401), if so.
+    pub(crate) fn stopped(&self) -> Option<&ApiError> {
+        self.stopped.as_ref()
+    }
+
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.stopped.is_some()
+    }
+
+    /// The planner sends nothing here before this time.
+    pub(crate) fn cooldown(&self) -> Millis {
+        self.cooldown
     }
 
     /// The spacing between two sends here: the configured delay, the send margin, and what
@@ -154,6 +222,16 @@ impl Lane {
         SEND_MARGIN.saturating_add(self.last_rtt)
     }
 
+    /// The earliest time the pacer lets the next request go.
+    pub(crate) fn ready_at(&self, delay: Millis) -> Millis {
+        self.pacer.ready_at(self.gap(delay))
+    }
+
+    /// Whether the pacer lets a request go at `now`.
+    pub(crate) fn paced(&self, now: Millis, delay: Millis) -> bool {
+        self.pacer.delay(now, self.gap(delay)).is_none()
+    }
+
     /// A reply arrived `rtt` after its request was sent.
     pub(crate) fn on_round_trip(&mut self, rtt: Millis) {
         self.last_rtt = rtt;
@@ -167,25 +245,24 @@ impl Lane {
     /// Whether the planner may choose and reserve here: the holds are confirmed, or assumed
     /// on a cold start, and no lost request is due for a check.
     pub(crate) fn may_act(&self) -> bool {
-        self.holds_known || self.holds_assumed
+        self.knowledge.may_act()
     }
 
     /// Our view is stale: read the holds before choosing, reserving or releasing here.
     pub(crate) fn forget_holds(&mut self) {
-        self.holds_known = false;
-        self.holds_assumed = false;
+        self.knowledge.forget();
     }
 
     /// Whether nothing about our holds here is in doubt: confirmed, no write that may still
     /// land, none that may have been applied behind a 5xx.
     pub(crate) fn settled(&self) -> bool {
-        self.holds_known && self.holds_due.is_none() && self.maybe_applied.is_empty()
+        self.knowledge.is_settled() && self.maybe_applied.is_empty()
     }
 
     /// Every slot we may hold here: known holds, writes in doubt, reserves queued or in flight.
     pub(crate) fn possible_holds(&self) -> BTreeSet<Slot> {
         let mut slots: BTreeSet<Slot> = self.holds.iter().copied().collect();
-        slots.extend(self.uncertain.iter().copied());
+        slots.extend(self.knowledge.doubtful_slots());
         slots.extend(self.maybe_applied.iter().copied());
         slots.extend(self.pending_writes().filter_map(|op| match op {
             Op::Reserve(slot) => Some(slot),
@@ -210,29 +287,43 @@ impl Lane {
             .saturating_sub(Millis(delay.0 / PENALTY_DECAY_DIVISOR));
     }
 
-    /// Nothing queued and nothing in flight.
-    pub(crate) fn is_idle(&self) -> bool {
-        self.in_flight.is_none() && self.queue.is_empty()
+    /// A free list (sent at `sent_at`) arrived at `now`.
+    pub(crate) fn learnt_free(&mut self, now: Millis, sent_at: Millis, slots: Vec<Slot>) {
+        // A hold of ours never shows as free, whatever a stale reply says.
+        self.free = slots
+            .into_iter()
+            .filter(|slot| !self.is_held(*slot))
+            .collect();
+        self.free_at = Some(now);
+        self.free_sent_at = Some(sent_at);
     }
 
-    pub(crate) fn holds(&self, slot: Slot) -> bool {
-        self.holds.binary_search(&slot).is_ok()
+    /// Our holds (a read sent at `sent_at`) arrived at `now`.
+    pub(crate) fn learnt_holds(&mut self, now: Millis, sent_at: Millis, slots: Vec<Slot>) {
+        // Settles writes in doubt if it left once they could no longer land.
+        self.knowledge.learnt(sent_at);
+        for slot in &slots {
+            self.mark_taken(*slot);
+        }
+        // The lane sends one request at a time, so this read left after every 5xx.
+        self.maybe_applied.clear();
+        self.may_hold = false;
+        self.holds = slots;
+        self.holds_at = Some(now);
     }
 
-    pub(crate) fn is_free(&self, slot: Slot) -> bool {
-        self.free.binary_search(&slot).is_ok()
-    }
-
-    pub(crate) fn add_hold(&mut self, slot: Slot) {
+    /// A reserve of `slot` was granted (200).
+    pub(crate) fn learnt_reserved(&mut self, slot: Slot) {
+        self.maybe_applied.remove(&slot);
         if let Err(at) = self.holds.binary_search(&slot) {
             self.holds.insert(at, slot);
         }
-        if let Ok(at) = self.free.binary_search(&slot) {
-            self.free.remove(at);
-        }
+        self.mark_taken(slot);
     }
 
-    pub(crate) fn remove_hold(&mut self, slot: Slot) {
+    /// A cancel of `slot` was granted (200).
+    pub(crate) fn learnt_released(&mut self, slot: Slot) {
+        self.maybe_applied.remove(&slot);
         if let Ok(at) = self.holds.binary_search(&slot) {
             self.holds.remove(at);
         }
@@ -242,10 +333,142 @@ impl Lane {
         }
     }
 
-    pub(crate) fn mark_taken(&mut self, slot: Slot) {
+    /// A reserve of `slot` was refused for good with 409: it is taken. On a slot we may hold
+    /// (a write in doubt, or holds never read: a free list never lists our own holds) that may
+    /// mean it is ours: read the holds once.
+    pub(crate) fn reserve_refused(&mut self, slot: Slot) {
+        self.mark_taken(slot);
+        if self.knowledge.is_doubtful(slot)
+            || self.maybe_applied.contains(&slot)
+            || !self.knowledge.is_confirmed()
+        {
+            self.forget_holds();
+        }
+    }
+
+    /// A write on `slot` got a 5xx: the server answered, so nothing lands later, but a hostile
+    /// proxy may have applied it before failing.
+    pub(crate) fn write_maybe_applied(&mut self, slot: Slot) {
+        self.maybe_applied.insert(slot);
+    }
+
+    /// A write on `slot` ended ambiguously (no reply, or one we cannot read): it may still
+    /// reach the server until `until`, when the holds are read again.
+    pub(crate) fn write_in_doubt(&mut self, slot: Option<Slot>, until: Millis) {
+        self.knowledge.write_in_doubt(slot, until);
+    }
+
+    /// The service refused our key (401): nothing more is sent.
+    pub(crate) fn key_refused(&mut self, error: ApiError) {
+        self.queue.clear();
+        self.stopped = Some(error);
+    }
+
+    /// The planner sends nothing here before `until`.
+    pub(crate) fn cool_down(&mut self, until: Millis) {
+        self.cooldown = until;
+    }
+
+    /// Nothing is sent here before `at` (another driver's last request must be a delay old).
+    pub(crate) fn not_before(&mut self, at: Millis) {
+        self.pacer.not_before(at);
+    }
+
+    /// The shell says this account may hold something here it has not seen.
+    pub(crate) fn expect_holds(&mut self) {
+        self.may_hold = true;
+    }
+
+    /// Auto-pair starts: lift a 401 stop and the cooldown, drop the planner's old jobs, and
+    /// unless our holds were confirmed recently (`holds_recent` of their read time) with nothing
+    /// in doubt, read them before acting — first, if we may hold something unseen; after the
+    /// first free list and reserve otherwise (a cold start assumes nothing is held).
+    pub(crate) fn restart(&mut self, holds_recent: impl Fn(Option<Millis>) -> bool) {
+        self.stopped = None;
+        self.cooldown = Millis::ZERO;
+        self.drop_planner_jobs();
+        // Settled means no write in doubt either.
+        let confirmed = self.settled() && holds_recent(self.holds_at);
+        if !confirmed {
+            let may_hold =
+                self.may_hold || !self.holds.is_empty() || !self.maybe_applied.is_empty();
+            self.knowledge.restart(may_hold);
+        }
+    }
+
+    /// Nothing queued and nothing in flight.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.in_flight.is_none() && self.queue.is_empty()
+    }
+
+    pub(crate) fn is_held(&self, slot: Slot) -> bool {
+        self.holds.binary_search(&slot).is_ok()
+    }
+
+    pub(crate) fn is_free(&self, slot: Slot) -> bool {
+        self.free.binary_search(&slot).is_ok()
+    }
+
+    fn mark_taken(&mut self, slot: Slot) {
         if let Ok(at) = self.free.binary_search(&slot) {
             self.free.remove(at);
         }
+    }
+
+    /// Queues `job` behind the others.
+    pub(crate) fn enqueue(&mut self, job: Job) {
+        self.queue.push_back(job);
+    }
+
+    /// Queues `job` before the others (a retry, a check).
+    pub(crate) fn enqueue_first(&mut self, job: Job) {
+        self.queue.push_front(job);
+    }
+
+    /// Whether `op` is queued.
+    pub(crate) fn is_queued(&self, op: Op) -> bool {
+        self.queue.iter().any(|job| job.op == op)
+    }
+
+    /// The job to send next, if any is queued.
+    pub(crate) fn next_queued(&self) -> Option<&Job> {
+        self.queue.front()
+    }
+
+    /// Takes the job to send next.
+    pub(crate) fn take_queued(&mut self) -> Option<Job> {
+        self.queue.pop_front()
+    }
+
+    /// Drops the queued jobs.
+    pub(crate) fn clear_queue(&mut self) {
+        self.queue.clear();
+    }
+
+    /// Drops the planner's queued jobs; the user's stay.
+    pub(crate) fn drop_planner_jobs(&mut self) {
+        self.queue.retain(|job| job.origin == Origin::Manual);
+    }
+
+    /// The request out at the service, if any.
+    pub(crate) fn in_flight(&self) -> Option<&InFlight> {
+        self.in_flight.as_ref()
+    }
+
+    /// `flight` was handed to the shell at `now`.
+    pub(crate) fn sent(&mut self, now: Millis, flight: InFlight) {
+        self.pacer.on_send(now);
+        self.in_flight = Some(flight);
+    }
+
+    /// Takes the request in flight if it is `id`.
+    pub(crate) fn take_reply_for(&mut self, id: RequestId) -> Option<InFlight> {
+        self.in_flight.take_if(|flight| flight.id == id)
+    }
+
+    /// Takes the request in flight if its own deadline has passed at `now`.
+    pub(crate) fn take_expired(&mut self, now: Millis) -> Option<InFlight> {
+        self.in_flight.take_if(|flight| flight.deadline <= now)
     }
 
     /// Writes queued or in flight: their effect on the holds is not known yet.
@@ -292,7 +515,7 @@ mod tests {
         let slot = |n| Slot::new(n).expect("non-zero");
         let mut lane = Lane::new(Service::Band);
         lane.holds = vec![slot(7)];
-        lane.uncertain.insert(slot(3));
+        lane.write_in_doubt(Some(slot(3)), Millis(10_000));
         lane.maybe_applied.insert(slot(5));
         lane.queue.push_back(Job::new(
             Op::Reserve(slot(9)),

@@ -8,7 +8,8 @@
 //! # Calling contract ([`Session`])
 //! - After any input (a command, [`Session::handle_response`], [`Session::handle_timeout`]),
 //!   drain [`Session::poll_request`] and [`Session::poll_event`], then arm one timer for
-//!   [`Session::poll_timeout`].
+//!   [`Session::poll_timeout`] ([`Session::wake_reason`] gives that time with its [`Wake`]
+//!   reason, for a log).
 //! - Each [`Request`] has a timeout; when the shell aborts it, it reports [`Outcome::Timeout`].
 //! - Time never goes backwards; a `now` earlier than a previous one is treated as that one.
 //! - An early [`Session::handle_timeout`] is a no-op.
@@ -25,26 +26,36 @@
 //! it knew, kept in storage) calls [`Session::expect_holds`] first: those services' holds are
 //! read before anything else, so a held pair is resumed in one round trip.
 
-pub mod api;
+mod api;
 mod backoff;
-pub mod ini;
+mod config;
+mod event;
+mod handover;
+mod holds;
+mod ini;
 mod lane;
 mod pacer;
 mod planner;
-pub mod rng;
-pub mod session;
+mod quiet;
+mod rng;
+mod session;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod text;
-pub mod time;
+mod time;
+mod view;
+mod wake;
 
 pub use api::{
-    ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, SlotError, classify,
-    classify_lenient, unavailable_retry_after,
+    ApiError, MAX_WINDOW, MIN_DELAY, Op, Outcome, Reply, Request, RequestId, Service, Slot,
+    SlotError, base_url, classify, classify_lenient, is_http_url, json, unavailable_retry_after,
 };
+pub use config::Config;
+pub use event::{Event, EventKind, describe};
+pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
-pub use session::{
-    AutoState, Busy, Config, Event, EventKind, ServiceView, Session, View, describe,
-};
+pub use session::Session;
 pub use time::Millis;
+pub use view::{AutoState, Busy, ServiceView, View};
+pub use wake::Wake;

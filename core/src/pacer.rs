@@ -1,4 +1,5 @@
-//! Spacing of requests to one service: the rule is at most one request per `delay`.
+//! Spacing of requests to one service: the rule is at most one request per `delay`, and none
+//! before a time the shell names (another driver's last request, see `handover.rs`).
 
 use crate::time::Millis;
 
@@ -6,6 +7,8 @@ use crate::time::Millis;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Pacer {
     last_send: Option<Millis>,
+    /// Nothing is sent before this, whatever `last_send` says.
+    not_before: Millis,
 }
 
 impl Pacer {
@@ -15,10 +18,17 @@ impl Pacer {
         (ready > now).then_some(ready)
     }
 
-    /// The earliest time the next request may be sent (zero before the first).
+    /// The earliest time the next request may be sent (zero before the first, unless told
+    /// otherwise by [`Pacer::not_before`]).
     pub(crate) fn ready_at(&self, delay: Millis) -> Millis {
         self.last_send
             .map_or(Millis::ZERO, |last| last.saturating_add(delay))
+            .max(self.not_before)
+    }
+
+    /// Sends nothing before `at` (the latest such time wins).
+    pub(crate) fn not_before(&mut self, at: Millis) {
+        self.not_before = self.not_before.max(at);
     }
 
     /// Records a send at `now`.
@@ -42,6 +52,18 @@ mod tests {
         assert_eq!(pacer.delay(Millis(1000), delay), None);
         pacer.on_send(Millis(1500));
         assert_eq!(pacer.delay(Millis(2000), delay), Some(Millis(2500)));
+    }
+
+    #[test]
+    fn an_earliest_time_holds_back_the_first_send_and_then_lapses() {
+        let delay = Millis(1000);
+        let mut pacer = Pacer::default();
+        pacer.not_before(Millis(1300));
+        pacer.not_before(Millis(700)); // an earlier one does not undo it
+        assert_eq!(pacer.delay(Millis(0), delay), Some(Millis(1300)));
+        assert_eq!(pacer.delay(Millis(1300), delay), None);
+        pacer.on_send(Millis(1300));
+        assert_eq!(pacer.delay(Millis(1400), delay), Some(Millis(2300)));
     }
 
     #[test]

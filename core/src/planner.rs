@@ -33,9 +33,11 @@
 use std::collections::BTreeSet;
 
 use crate::api::{ApiError, Op, Service, Slot};
+use crate::config::Config;
+use crate::event::EventKind;
 use crate::lane::Lane;
-use crate::session::{AutoState, Config, EventKind};
 use crate::time::Millis;
+use crate::view::AutoState;
 
 /// What the planner is doing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -67,38 +69,38 @@ impl Mode {
 /// The planner's memory between decisions.
 #[derive(Clone, Debug)]
 pub(crate) struct Planner {
-    pub(crate) mode: Mode,
+    mode: Mode,
     /// The better slot being reserved at both services.
-    pub(crate) target: Option<Slot>,
+    target: Option<Slot>,
     /// With `Config::spare_hold`: a better slot held (or being reserved) at one service only,
     /// while the other is watched for it, until the deadline.
-    pub(crate) spare: Option<(Service, Slot, Millis)>,
+    spare: Option<(Service, Slot, Millis)>,
     /// No new spare before this time (after one expired), so a spare never becomes a habit.
-    pub(crate) spare_after: Millis,
+    spare_after: Millis,
     /// Failed or ambiguous attempts at the target, per service.
-    pub(crate) tries: [u32; 2],
+    tries: [u32; 2],
     /// Slots the services said do not exist (403).
-    pub(crate) skip: BTreeSet<Slot>,
+    skip: BTreeSet<Slot>,
     /// `Some(started)` while a scan (both free lists read after `started`) is wanted.
-    pub(crate) scan: Option<Millis>,
+    scan: Option<Millis>,
     /// When the next scan starts, while a pair is held or no common slot was found.
-    pub(crate) next_scan: Option<Millis>,
+    next_scan: Option<Millis>,
     /// When the newest free list the last finished scan used was sent. The next scan wants
     /// lists sent after it: with replies within a millisecond, lists sent in the millisecond
     /// a scan starts would otherwise satisfy it at once, again and again, and a session that
     /// only wakes when asked would never ask.
-    pub(crate) scanned: Option<Millis>,
+    scanned: Option<Millis>,
     /// When the free lists the last choice used were sent, per service: without
     /// `Config::polite`, a list newer than these is a reason to choose again (see
     /// [`Planner::eager`]).
-    pub(crate) used: [Option<Millis>; 2],
+    used: [Option<Millis>; 2],
     /// When the last pair was made after none: a cold start's holds read waits at most
     /// `Config::recheck` from then (see rule 4).
-    pub(crate) paired_at: Option<Millis>,
+    paired_at: Option<Millis>,
     /// The pair last announced, to announce changes once.
-    pub(crate) reported_pair: Option<Slot>,
+    reported_pair: Option<Slot>,
     /// Whether "no common slot" was announced for the current dry spell.
-    pub(crate) reported_no_common: bool,
+    reported_no_common: bool,
 }
 
 impl Planner {
@@ -118,6 +120,46 @@ impl Planner {
             reported_pair: None,
             reported_no_common: false,
         }
+    }
+
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The slot being reserved at both services (first pair, upgrade, or a click), if any.
+    pub(crate) fn target(&self) -> Option<Slot> {
+        self.target
+    }
+
+    /// When auto-pair next re-reads the free lists, while it waits to.
+    pub(crate) fn next_recheck(&self) -> Option<Millis> {
+        (self.mode == Mode::Running && self.scan.is_none())
+            .then_some(self.next_scan)
+            .flatten()
+    }
+
+    /// When the planner must be woken to start the next scan (none while it has a target).
+    pub(crate) fn next_scan_wake(&self) -> Option<Millis> {
+        (self.mode == Mode::Running && self.target.is_none() && self.scan.is_none())
+            .then_some(self.next_scan)
+            .flatten()
+    }
+
+    /// Brings the next scan forward to `now` (a new window), if auto-pair runs.
+    pub(crate) fn rescan_at(&mut self, now: Millis) {
+        if self.mode == Mode::Running {
+            self.next_scan = Some(now);
+        }
+    }
+
+    /// Auto-pair is done and stopped: nothing left to release.
+    pub(crate) fn turn_off(&mut self) {
+        self.mode = Mode::Off;
+    }
+
+    /// Gives the target up (a stopped click): rule 2 then releases its half.
+    pub(crate) fn drop_target(&mut self) {
+        self.target = None;
     }
 
     /// Starts (or restarts) pairing with a scan that free lists read since `scan_from` satisfy.
@@ -189,9 +231,9 @@ impl Planner {
     pub(crate) fn all_kept(&self, lanes: &[Lane; 2]) -> bool {
         Service::ALL.iter().all(|&service| {
             let lane = &lanes[service.index()];
-            lane.stopped.is_some()
+            lane.is_stopped()
                 || lane
-                    .holds
+                    .holds()
                     .iter()
                     .all(|slot| !self.releasable(service, *slot, lanes))
         })
@@ -204,7 +246,7 @@ impl Planner {
         let lane = &lanes[service.index()];
         let other = &lanes[service.other().index()];
         let others = other_outcomes(other);
-        let own = with_doubts(lane.holds.clone(), &doubts(lane));
+        let own = with_doubts(lane.holds().to_vec(), &lane.doubts());
         own.iter().all(|own_holds| {
             others.iter().all(|other_holds| {
                 let keep = match service {
@@ -229,24 +271,24 @@ impl Planner {
             return None;
         }
         let lane = &lanes[service.index()];
-        if lane.stopped.is_some() {
+        if lane.is_stopped() {
             return None;
         }
         // A click with its target reserves as auto-pair does (rules 1–3); without, it cleans up.
         let running =
             self.mode == Mode::Running || (self.mode == Mode::PairOn && self.target.is_some());
-        let due = lane.holds_due.is_some_and(|due| due <= now);
+        let due = lane.holds_due().is_some_and(|due| due <= now);
         // Rule 1 (cleanup only ends on confirmed holds, so it reads them whatever the start).
-        if due || !lane.may_act() || (!running && !lane.holds_known) {
+        if due || !lane.may_act() || (!running && !lane.holds_known()) {
             return Some(Op::Holds);
         }
         let other = &lanes[service.other().index()];
-        let other_known = other.holds_known || other.stopped.is_some();
+        let other_known = other.holds_known() || other.is_stopped();
         let release_all = self.mode == Mode::Cleanup { release_all: true };
         // Rule 2.
-        if lane.holds_known && (other_known || release_all) {
+        if lane.holds_known() && (other_known || release_all) {
             let worst = lane
-                .holds
+                .holds()
                 .iter()
                 .rev()
                 .find(|slot| release_all || self.releasable(service, **slot, lanes));
@@ -262,7 +304,7 @@ impl Planner {
                     .spare
                     .is_some_and(|(at, spare, _)| at == service && spare == slot)
         };
-        if lane.maybe_applied.iter().any(|&slot| !resent(slot)) {
+        if lane.maybe_applied_slots().any(|slot| !resent(slot)) {
             return Some(Op::Holds);
         }
         if !running {
@@ -271,7 +313,7 @@ impl Planner {
         // Rule 3.
         if let Some(target) = self.target {
             let tries = self.tries[service.index()];
-            if !lane.holds(target) && tries < config.retries.max(1) {
+            if !lane.is_held(target) && tries < config.retries.max(1) {
                 let mut others = lane.possible_holds();
                 others.remove(&target);
                 if others.len() < 2 {
@@ -279,16 +321,16 @@ impl Planner {
                 }
                 // Two may be held: find out which, unless a lost write may still land (rule 1
                 // reads once it cannot) or rule 2 is waiting for the other service.
-                if !lane.maybe_applied.is_empty() {
+                if lane.maybe_applied_slots().next().is_some() {
                     return Some(Op::Holds);
                 }
             }
-            return (!lane.holds_known).then_some(Op::Holds);
+            return (!lane.holds_known()).then_some(Op::Holds);
         }
         // Rule 3, for a spare: reserve it beside the pair, never a third.
         if let Some((at, spare, _)) = self.spare
             && at == service
-            && !lane.holds(spare)
+            && !lane.is_held(spare)
         {
             let mut others = lane.possible_holds();
             others.remove(&spare);
@@ -304,14 +346,14 @@ impl Planner {
         // so the read waits at most `recheck` after the pair.
         let p = pair(lanes);
         let better_free =
-            |lane: &Lane| p.is_some_and(|p| lane.free.first().is_some_and(|&s| s < p));
+            |lane: &Lane| p.is_some_and(|p| lane.free().first().is_some_and(|&s| s < p));
         let room = lane.possible_holds().len() < 2;
         let just_paired = self
             .paired_at
             .is_some_and(|at| now < at.saturating_add(config.recheck));
         let defer_holds =
             scanning && (p.is_none() || (room && just_paired && lanes.iter().any(better_free)));
-        if !lane.holds_known && !defer_holds {
+        if !lane.holds_known() && !defer_holds {
             return Some(Op::Holds);
         }
         // Rule 5.
@@ -406,11 +448,11 @@ impl Planner {
             }
             self.reported_pair = p;
         }
-        if self.mode == Mode::Running && lanes.iter().any(|lane| lane.stopped.is_some()) {
+        if self.mode == Mode::Running && lanes.iter().any(|lane| lane.is_stopped()) {
             self.cleanup(false);
             events.push(EventKind::Auto(AutoState::Releasing));
         }
-        if self.mode == Mode::PairOn && lanes.iter().any(|lane| lane.stopped.is_some()) {
+        if self.mode == Mode::PairOn && lanes.iter().any(|lane| lane.is_stopped()) {
             // A service refused the key: the click cannot be completed there.
             self.target = None;
         }
@@ -420,7 +462,7 @@ impl Planner {
             Mode::Cleanup { .. } => {
                 let settled = lanes
                     .iter()
-                    .all(|lane| lane.stopped.is_some() || (lane.is_idle() && lane.settled()));
+                    .all(|lane| lane.is_stopped() || (lane.is_idle() && lane.settled()));
                 if settled && self.all_kept(lanes) {
                     self.mode = Mode::Off;
                     events.push(EventKind::Auto(AutoState::Off));
@@ -444,10 +486,10 @@ impl Planner {
         }
         let paired_or_dropped = self
             .target
-            .is_none_or(|target| lanes.iter().all(|lane| lane.holds(target)));
+            .is_none_or(|target| lanes.iter().all(|lane| lane.is_held(target)));
         let settled = lanes
             .iter()
-            .all(|lane| lane.stopped.is_some() || (lane.is_idle() && lane.settled()));
+            .all(|lane| lane.is_stopped() || (lane.is_idle() && lane.settled()));
         if paired_or_dropped && settled && self.all_kept(lanes) {
             self.mode = Mode::Off;
             self.target = None;
@@ -498,8 +540,8 @@ impl Planner {
                     || (!config.polite && self.eager(now, lanes, config));
                 if ready {
                     self.scan = None;
-                    self.scanned = lanes.iter().filter_map(|lane| lane.free_sent_at).max();
-                    self.used = [lanes[0].free_sent_at, lanes[1].free_sent_at];
+                    self.scanned = lanes.iter().filter_map(|lane| lane.free_sent_at()).max();
+                    self.used = [lanes[0].free_sent_at(), lanes[1].free_sent_at()];
                     let next = if config.polite {
                         started
                             .saturating_add(config.recheck)
@@ -518,7 +560,7 @@ impl Planner {
             && self.target.is_none()
             && lanes
                 .iter()
-                .all(|lane| lane.is_idle() && lane.holds.len() == 1 && lane.settled());
+                .all(|lane| lane.is_idle() && lane.holds().len() == 1 && lane.settled());
         if done {
             self.mode = Mode::Done;
             self.scan = None;
@@ -536,19 +578,18 @@ impl Planner {
     /// none may be on its way (it is a round trip away, and newer).
     fn eager(&self, now: Millis, lanes: &[Lane; 2], config: &Config) -> bool {
         let recent = |lane: &Lane| {
-            lane.free_sent_at.is_some_and(|sent| {
+            lane.free_sent_at().is_some_and(|sent| {
                 now.saturating_sub(sent) < config.delay.saturating_add(config.delay)
             })
         };
         let reading = |lane: &Lane| {
-            lane.in_flight
-                .as_ref()
+            lane.in_flight()
                 .is_some_and(|flight| flight.job.op == Op::Available)
         };
         let new_list = lanes
             .iter()
             .zip(self.used)
-            .any(|(lane, used)| lane.free_sent_at > used);
+            .any(|(lane, used)| lane.free_sent_at() > used);
         new_list
             && lanes
                 .iter()
@@ -566,7 +607,7 @@ impl Planner {
         events: &mut Vec<EventKind>,
     ) {
         let [hotel, band] = lanes;
-        let mut seen: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
+        let mut seen: Vec<Slot> = hotel.free().iter().chain(hotel.holds()).copied().collect();
         seen.sort_unstable();
         let candidate = seen
             .into_iter()
@@ -614,14 +655,14 @@ impl Planner {
             .into_iter()
             .filter_map(|service| {
                 let lane = &lanes[service.index()];
-                lane.free
+                lane.free()
                     .iter()
                     .copied()
                     .take_while(|&slot| slot < p)
                     .find(|&slot| {
                         !self.skip.contains(&slot)
-                            && !lane.uncertain.contains(&slot)
-                            && !lane.maybe_applied.contains(&slot)
+                            && !lane.is_uncertain(slot)
+                            && !lane.maybe_applied(slot)
                     })
                     .map(|slot| (service, slot, now.saturating_add(SPARE_LIFETIME)))
             })
@@ -646,9 +687,9 @@ pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
     let [hotel, band] = lanes;
     let releasing =
         |lane: &Lane, slot: Slot| lane.pending_writes().any(|op| op == Op::Cancel(slot));
-    let in_doubt = |lane: &Lane, slot: Slot| lane.maybe_applied.contains(&slot);
-    hotel.holds.iter().copied().find(|&slot| {
-        band.holds(slot)
+    let in_doubt = |lane: &Lane, slot: Slot| lane.maybe_applied(slot);
+    hotel.holds().iter().copied().find(|&slot| {
+        band.is_held(slot)
             && !releasing(hotel, slot)
             && !releasing(band, slot)
             && !in_doubt(hotel, slot)
@@ -663,10 +704,10 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         Op::Cancel(slot) => holds.retain(|held| *held != slot),
         _ => {}
     };
-    let mut outcomes = vec![lane.holds.clone()];
-    let mut all = lane.holds.clone();
+    let mut outcomes = vec![lane.holds().to_vec()];
+    let mut all = lane.holds().to_vec();
     for op in lane.pending_writes() {
-        let mut one = lane.holds.clone();
+        let mut one = lane.holds().to_vec();
         apply(&mut one, op);
         apply(&mut all, op);
         outcomes.push(one);
@@ -674,21 +715,12 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
     outcomes.push(all);
     let mut outcomes: Vec<Vec<Slot>> = outcomes
         .into_iter()
-        .flat_map(|holds| with_doubts(holds, &doubts(lane)))
+        .flat_map(|holds| with_doubts(holds, &lane.doubts()))
         .collect();
     for holds in &mut outcomes {
         holds.sort_unstable();
     }
     outcomes
-}
-
-/// Slots whose state at `lane` is in doubt: a write that may still land, or one a 5xx may hide.
-fn doubts(lane: &Lane) -> Vec<Slot> {
-    lane.uncertain
-        .iter()
-        .chain(&lane.maybe_applied)
-        .copied()
-        .collect()
 }
 
 /// `holds` as known, and with each slot in doubt flipped (a reserve that landed, a cancel that
@@ -721,13 +753,13 @@ fn with_doubts(holds: Vec<Slot>, doubts: &[Slot]) -> Vec<Vec<Slot>> {
 /// Whether `slot` can be part of a new pair at `lane`: held or free, and not a slot whose
 /// release is pending or whose last write was ambiguous (a late request may still change it).
 fn eligible(lane: &Lane, slot: Slot) -> bool {
-    (lane.holds(slot) || lane.is_free(slot))
-        && !lane.uncertain.contains(&slot)
-        && !lane.maybe_applied.contains(&slot)
+    (lane.is_held(slot) || lane.is_free(slot))
+        && !lane.is_uncertain(slot)
+        && !lane.maybe_applied(slot)
         && !lane.pending_writes().any(|op| op == Op::Cancel(slot))
 }
 
 /// Whether `lane`'s free list was requested after `started`.
 fn fresh(lane: &Lane, started: Millis) -> bool {
-    lane.free_sent_at.is_some_and(|sent| sent >= started)
+    lane.free_sent_at().is_some_and(|sent| sent >= started)
 }

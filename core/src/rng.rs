@@ -2,19 +2,19 @@
 
 /// SplitMix64: tiny, fast, and good enough for jitter and simulation choices.
 #[derive(Clone, Debug)]
-pub struct Rng {
+pub(crate) struct Rng {
     state: u64,
 }
 
 impl Rng {
     /// A generator whose whole sequence is fixed by `seed`.
     #[must_use]
-    pub const fn new(seed: u64) -> Self {
+    pub(crate) const fn new(seed: u64) -> Self {
         Rng { state: seed }
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -23,7 +23,7 @@ impl Rng {
     }
 
     /// Uniform in `0..=max`.
-    pub fn up_to(&mut self, max: u64) -> u64 {
+    pub(crate) fn up_to(&mut self, max: u64) -> u64 {
         match max.checked_add(1) {
             // The modulo bias is below 2^-40 for the ranges used here (at most a few minutes in ms).
             Some(span) => self.next_u64() % span,
@@ -32,12 +32,15 @@ impl Rng {
     }
 
     /// Uniform in `low..=high` (or `low` when `high < low`).
-    pub fn between(&mut self, low: u64, high: u64) -> u64 {
+    // Only the simulation draws ranges and chances; the session draws jitter with `up_to`.
+    #[cfg(any(test, feature = "sim"))]
+    pub(crate) fn between(&mut self, low: u64, high: u64) -> u64 {
         low.saturating_add(self.up_to(high.saturating_sub(low)))
     }
 
     /// True with probability `per_mille / 1000`.
-    pub fn chance(&mut self, per_mille: u32) -> bool {
+    #[cfg(any(test, feature = "sim"))]
+    pub(crate) fn chance(&mut self, per_mille: u32) -> bool {
         self.up_to(999) < u64::from(per_mille)
     }
 }

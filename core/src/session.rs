@@ -1,18 +1,22 @@
 //! The session: one user's view of both services, manual actions and the auto-pair planner,
 //! behind one pacer per service.
 
-use std::fmt;
+use std::collections::VecDeque;
 
 use crate::api::{
     ApiError, Op, Outcome, Reply, Request, RequestId, Service, Slot, classify_lenient,
     unavailable_retry_after,
 };
 use crate::backoff::{backoff, retry_wait};
+use crate::config::Config;
+use crate::event::{Event, EventKind, describe};
 use crate::lane::{InFlight, Job, Lane, Origin};
 use crate::planner::{Mode, Planner, pair};
 use crate::rng::Rng;
 use crate::text::safe_text;
 use crate::time::Millis;
+use crate::view::{AutoState, Busy, ServiceView, View};
+use crate::wake::Wake;
 
 /// Past a request's own timeout, how long the session waits for the shell's report before it
 /// gives up by itself (a shell that lost track must not wedge a service forever).
@@ -20,276 +24,6 @@ const SELF_TIMEOUT_GRACE: Millis = Millis(1000);
 
 /// An operation and its retries are abandoned past this: what it was for is stale by then.
 const OPERATION_DEADLINE: Millis = Millis::from_secs(60);
-
-/// Settings; every field has a sensible default.
-///
-/// [`crate::ApiIni::apply`] fills `retries` and `delay` from the user's file, keeping the 1 s
-/// minimum; a `delay` below 1 s only comes from setting it here explicitly (tests).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// Minimum time between two requests to one service, retries included (the rule: 1 s).
-    pub delay: Millis,
-    /// Attempts per operation, retries included (api.ini `retries`); 0 counts as 1.
-    pub retries: u32,
-    /// How many slots the page shows and its "first common free slots" list covers (20 by
-    /// default). Not a limit on pairing: the planner pairs on the earliest common slot of the
-    /// whole range the services list.
-    pub window: u16,
-    /// With `polite`, how often a held pair re-reads the free lists for a better one. Also how
-    /// recent reads must be for [`Session::start`] to act on them at once.
-    pub recheck: Millis,
-    /// Re-read the free lists only every `recheck`. Off by default: while a better pair is
-    /// possible, both free lists are read at every paced slot (the rule allows 60 a minute).
-    pub polite: bool,
-    /// While no better slot is free at both, hold the best better slot free at one service
-    /// (beside the pair, for at most 20 s) and watch the other for it. Off by default: see
-    /// `BENCHMARKS.md` / the core's figures for what it gains.
-    pub spare_hold: bool,
-    /// How long the shell waits for a reply before it gives up (reports `Outcome::Timeout`).
-    pub request_timeout: Millis,
-    /// Seed of the jitter RNG.
-    pub seed: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            delay: Millis(1000),
-            retries: 3,
-            window: 20,
-            recheck: Millis(5000),
-            polite: false,
-            spare_hold: false,
-            request_timeout: Millis(10_000),
-            seed: 0,
-        }
-    }
-}
-
-/// Whether the auto-pair planner is running.
-///
-/// `Off → Running` on [`Session::start`]; `Running → Done` when slot 1 is held at both;
-/// `Running → Releasing → Off` on [`Session::stop`] (only a half-made pair is released, the
-/// matched pair is kept), on [`Session::stop_and_release_all`] (everything is released), or
-/// when a service refuses the key (401).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum AutoState {
-    /// Manual only.
-    Off,
-    /// Working towards (or upgrading) a matched pair.
-    Running,
-    /// Stopping: finishing what is in flight, then releasing every hold not kept (all of them
-    /// after [`Session::stop_and_release_all`], all but the matched pair after [`Session::stop`]).
-    Releasing,
-    /// Holding slot 1 at both: nothing better exists.
-    Done,
-}
-
-/// What one service looks like from here.
-///
-/// The page derives a slot's state from it: *mine* = in `holds`; *free* = in `free`; *taken* =
-/// not in `free` while `free_at` is set; *unknown* otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ServiceView {
-    /// The last free list read (ascending; our own holds are never in it).
-    pub free: Vec<Slot>,
-    /// When the free list arrived (`None`: never read).
-    pub free_at: Option<Millis>,
-    /// Our holds as last known (ascending).
-    pub holds: Vec<Slot>,
-    /// When the holds were last read (`None`: never read).
-    pub holds_at: Option<Millis>,
-    /// False while a write's outcome is unknown (a lost reply, a 5xx that a proxy may have
-    /// hidden an applied write behind) or the holds were never read (a cold start): until the
-    /// holds are re-read, and again until a request the shell gave up on can no longer land (a
-    /// timeout later). Holds that might pair with such a write are kept meanwhile.
-    pub holds_known: bool,
-    /// Operations queued or in flight, in order.
-    pub pending: Vec<Op>,
-    /// Set when the service refused our key (401): nothing more is sent to it.
-    pub stopped: Option<ApiError>,
-}
-
-/// A snapshot for the UI.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct View {
-    /// Indexed by [`Service::index`].
-    pub services: [ServiceView; 2],
-    /// The matched pair currently held (the smallest slot held at both), if any.
-    pub pair: Option<Slot>,
-    /// The planner's state.
-    pub auto: AutoState,
-    /// The slot the planner is reserving at both services (first pair or upgrade), if any.
-    pub target: Option<Slot>,
-    /// When the planner next re-reads the free lists.
-    pub next_recheck: Option<Millis>,
-    /// The most recent failure, in plain words.
-    pub last_error: Option<String>,
-}
-
-/// Something the user should hear about, stamped with the time it happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// When it happened (the `now` of the input that caused it).
-    pub at: Millis,
-    /// What happened.
-    pub kind: EventKind,
-}
-
-/// The kinds of [`Event`]; `Display` gives the plain-words line for the activity log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EventKind {
-    /// A slot was reserved at a service.
-    Reserved {
-        /// Where.
-        service: Service,
-        /// Which slot.
-        slot: Slot,
-    },
-    /// A slot was released at a service.
-    Released {
-        /// Where.
-        service: Service,
-        /// Which slot.
-        slot: Slot,
-    },
-    /// The same slot is now held at both services.
-    PairSecured {
-        /// The slot.
-        slot: Slot,
-    },
-    /// A better pair is held; the old one is being released.
-    PairUpgraded {
-        /// The old pair.
-        from: Slot,
-        /// The new pair.
-        to: Slot,
-    },
-    /// No slot is free at both services right now.
-    NoCommonSlot,
-    /// A list had entries that are not slot ids: they were skipped, the rest was used.
-    SkippedIds {
-        /// Where.
-        service: Service,
-        /// Which list.
-        op: Op,
-        /// How many entries were skipped.
-        count: usize,
-        /// The first of them, as safe text.
-        example: String,
-    },
-    /// An operation failed for good (after retries, or at once for 4xx).
-    Failed {
-        /// Where.
-        service: Service,
-        /// What was asked.
-        op: Op,
-        /// Why it failed.
-        error: ApiError,
-    },
-    /// The service refused the key; the session stops talking to it.
-    ServiceStopped {
-        /// Which service.
-        service: Service,
-        /// The 401, with the server's message.
-        error: ApiError,
-    },
-    /// The auto-pair planner changed state.
-    Auto(AutoState),
-    /// [`Session::pair_on`] was refused: something else owns the holds right now.
-    PairOnRefused {
-        /// The slot clicked.
-        slot: Slot,
-        /// Why.
-        reason: Busy,
-    },
-}
-
-/// Why [`Session::pair_on`] was refused.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Busy {
-    /// Auto-pair is running, stopping or done: it owns the holds (stop it first).
-    Auto,
-    /// An earlier click is still pairing or cleaning up.
-    Pairing,
-    /// A service refused the key: nothing can be reserved there.
-    Stopped(Service),
-}
-
-impl fmt::Display for EventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EventKind::Reserved { service, slot } => {
-                write!(f, "Reserved slot {slot} at the {service}")
-            }
-            EventKind::Released { service, slot } => {
-                write!(f, "Released slot {slot} at the {service}")
-            }
-            EventKind::PairSecured { slot } => {
-                write!(f, "Slot {slot} is now held at both the hotel and the band")
-            }
-            EventKind::PairUpgraded { from, to } => write!(
-                f,
-                "Upgraded to slot {to} at both services; releasing slot {from}"
-            ),
-            EventKind::NoCommonSlot => {
-                f.write_str("No slot is free at both services right now; still watching")
-            }
-            EventKind::SkippedIds {
-                service,
-                op,
-                count,
-                example,
-            } => write!(
-                f,
-                "{} at the {service}: skipped {count} entr{} that {} not a slot id ({example})",
-                describe(*op),
-                if *count == 1 { "y" } else { "ies" },
-                if *count == 1 { "is" } else { "are" },
-            ),
-            EventKind::Failed { service, op, error } => {
-                write!(f, "{} at the {service} failed: {error}", describe(*op))
-            }
-            EventKind::ServiceStopped { service, error } => write!(
-                f,
-                "The {service} refused the API key ({error}); check the key. Nothing more is sent to the {service}"
-            ),
-            EventKind::Auto(state) => f.write_str(match state {
-                AutoState::Off => "Auto-pair is off",
-                AutoState::Running => "Auto-pair started",
-                AutoState::Releasing => "Auto-pair stopping: releasing holds",
-                AutoState::Done => "Auto-pair done: slot 1 is held at both services",
-            }),
-            EventKind::PairOnRefused { slot, reason } => {
-                write!(f, "Not pairing on slot {slot}: ")?;
-                match reason {
-                    Busy::Auto => {
-                        f.write_str("auto-pair owns the holds while it runs; stop it first")
-                    }
-                    Busy::Pairing => {
-                        f.write_str("the last click is still being paired or released")
-                    }
-                    Busy::Stopped(service) => {
-                        write!(f, "the {service} refused the API key; check the key")
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// An operation in words, starting with a capital: "Reserving slot 5".
-#[must_use]
-pub fn describe(op: Op) -> String {
-    match op {
-        Op::Available => "Reading the free slots".to_owned(),
-        Op::Holds => "Reading our holds".to_owned(),
-        Op::Reserve(slot) => format!("Reserving slot {slot}"),
-        Op::Cancel(slot) => format!("Releasing slot {slot}"),
-    }
-}
 
 /// One user's session with both services: the pacers, the retry rules, the known state, manual
 /// actions and the auto-pair planner. No I/O: see the crate docs for the calling contract.
@@ -337,7 +71,7 @@ pub struct Session {
     next_id: u64,
     lanes: [Lane; 2],
     planner: Planner,
-    events: std::collections::VecDeque<Event>,
+    events: VecDeque<Event>,
     last_error: Option<String>,
 }
 
@@ -352,7 +86,7 @@ impl Session {
             next_id: 0,
             lanes: [Lane::new(Service::Hotel), Lane::new(Service::Band)],
             planner: Planner::new(),
-            events: std::collections::VecDeque::new(),
+            events: VecDeque::new(),
             last_error: None,
         }
     }
@@ -365,8 +99,8 @@ impl Session {
         }
         let window_changed = config.window != self.config.window;
         self.config = config;
-        if window_changed && self.planner.mode == Mode::Running {
-            self.planner.next_scan = Some(self.now);
+        if window_changed {
+            self.planner.rescan_at(self.now);
         }
         self.update();
     }
@@ -381,13 +115,12 @@ impl Session {
     pub fn refresh(&mut self, now: Millis) {
         self.advance(now);
         for lane in &mut self.lanes {
-            if lane.stopped.is_some() {
+            if lane.is_stopped() {
                 continue;
             }
             for op in [Op::Holds, Op::Available] {
-                if !lane.queue.iter().any(|job| job.op == op) {
-                    lane.queue
-                        .push_back(Job::new(op, Origin::Manual, 1, self.now));
+                if !lane.is_queued(op) {
+                    lane.enqueue(Job::new(op, Origin::Manual, 1, self.now));
                 }
             }
         }
@@ -407,13 +140,12 @@ impl Session {
     fn manual(&mut self, now: Millis, service: Service, op: Op) {
         self.advance(now);
         let lane = &mut self.lanes[service.index()];
-        if let Some(error) = &lane.stopped {
+        if let Some(error) = lane.stopped() {
             let error = error.clone();
             self.push_event(EventKind::Failed { service, op, error });
             return;
         }
-        lane.queue
-            .push_back(Job::new(op, Origin::Manual, 1, self.now));
+        lane.enqueue(Job::new(op, Origin::Manual, 1, self.now));
         self.update();
     }
 
@@ -441,9 +173,9 @@ impl Session {
         let stopped = self
             .lanes
             .iter()
-            .find(|lane| lane.stopped.is_some())
-            .map(|lane| lane.service);
-        let busy = match self.planner.mode {
+            .find(|lane| lane.is_stopped())
+            .map(Lane::service);
+        let busy = match self.planner.mode() {
             Mode::Running | Mode::Cleanup { .. } | Mode::Done => Some(Busy::Auto),
             Mode::PairOn => Some(Busy::Pairing),
             Mode::Off => stopped.map(Busy::Stopped),
@@ -460,7 +192,7 @@ impl Session {
     /// does not keep.
     #[must_use]
     pub fn pairing(&self) -> bool {
-        self.planner.mode == Mode::PairOn
+        self.planner.mode() == Mode::PairOn
     }
 
     /// Starts the auto-pair planner: pair on the earliest common slot, adopt what is held,
@@ -478,21 +210,9 @@ impl Session {
         };
         let mut free_since = Some(self.now);
         for lane in &mut self.lanes {
-            lane.stopped = None;
-            lane.cooldown = Millis::ZERO;
-            lane.queue.retain(|job| job.origin == Origin::Manual);
-            let confirmed = lane.settled() && lane.uncertain.is_empty() && recent(lane.holds_at);
-            if !confirmed {
-                let may_hold = lane.may_hold
-                    || !lane.holds.is_empty()
-                    || !lane.uncertain.is_empty()
-                    || !lane.maybe_applied.is_empty()
-                    || lane.holds_due.is_some();
-                lane.holds_known = false;
-                lane.holds_assumed = !may_hold;
-            }
-            free_since = match (free_since, lane.free_sent_at) {
-                (Some(since), Some(sent)) if recent(lane.free_at) => Some(since.min(sent)),
+            lane.restart(recent);
+            free_since = match (free_since, lane.free_sent_at()) {
+                (Some(since), Some(sent)) if recent(lane.free_at()) => Some(since.min(sent)),
                 _ => None,
             };
         }
@@ -505,27 +225,33 @@ impl Session {
     /// (the shell remembers the last holds it knew, e.g. in storage across a reload): the next
     /// [`Session::start`] reads the holds there first. A holds read clears it.
     pub fn expect_holds(&mut self, service: Service) {
-        self.lanes[service.index()].may_hold = true;
+        self.lanes[service.index()].expect_holds();
+    }
+
+    /// Sends nothing to `service` before `at`, e.g. while another driver's last request may
+    /// still be on its way there (see [`Session::handover`]); later sends are paced as usual.
+    pub fn not_before(&mut self, service: Service, at: Millis) {
+        self.lanes[service.index()].not_before(at);
     }
 
     /// Stops the planner. The matched pair is kept; a half-made pair is still cleaned up so no
     /// orphan is left ([`AutoState::Releasing`] until then, then [`AutoState::Off`]).
     pub fn stop(&mut self, now: Millis) {
         self.advance(now);
-        match self.planner.mode {
+        match self.planner.mode() {
             Mode::Running => {
                 self.drop_planner_jobs();
                 self.planner.cleanup(false);
                 self.push_event(EventKind::Auto(AutoState::Releasing));
             }
             Mode::Done => {
-                self.planner.mode = Mode::Off;
+                self.planner.turn_off();
                 self.push_event(EventKind::Auto(AutoState::Off));
             }
             // The click is given up: its half is released, a matched pair kept.
             Mode::PairOn => {
                 self.drop_planner_jobs();
-                self.planner.target = None;
+                self.planner.drop_target();
             }
             Mode::Off | Mode::Cleanup { .. } => {}
         }
@@ -537,7 +263,7 @@ impl Session {
     pub fn stop_and_release_all(&mut self, now: Millis) {
         self.advance(now);
         for lane in &mut self.lanes {
-            lane.queue.clear();
+            lane.clear_queue();
             lane.forget_holds();
         }
         self.planner.cleanup(true);
@@ -548,17 +274,13 @@ impl Session {
     /// Feeds the outcome of a request handed out by [`Session::poll_request`].
     pub fn handle_response(&mut self, now: Millis, id: RequestId, outcome: Outcome) {
         self.advance(now);
-        let lane = self.lanes.iter_mut().find(|lane| {
-            lane.in_flight
-                .as_ref()
-                .is_some_and(|flight| flight.id == id)
-        });
         // Unknown ids are replies the session already gave up on.
-        if let Some(lane) = lane {
-            let service = lane.service;
-            if let Some(flight) = lane.in_flight.take() {
-                self.complete(service, flight, &outcome);
-            }
+        let reply = self
+            .lanes
+            .iter_mut()
+            .find_map(|lane| Some((lane.service(), lane.take_reply_for(id)?)));
+        if let Some((service, flight)) = reply {
+            self.complete(service, flight, &outcome);
         }
         self.update();
     }
@@ -588,39 +310,39 @@ impl Session {
     /// When [`Session::handle_timeout`] should next be called.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Millis> {
+        self.wake_reason().map(|(at, _)| at)
+    }
+
+    /// [`Session::poll_timeout`] with why it wakes then (the earliest reason, for a log).
+    #[must_use]
+    pub fn wake_reason(&self) -> Option<(Millis, Wake)> {
         let lanes = self
             .lanes
             .iter()
             .filter_map(|lane| self.lane_deadline(lane));
-        let scan = (self.planner.mode == Mode::Running
-            && self.planner.target.is_none()
-            && self.planner.scan.is_none())
-        .then_some(self.planner.next_scan)
-        .flatten();
-        lanes.chain(scan).min()
+        let scan = self.planner.next_scan_wake().map(|at| (at, Wake::Scan));
+        lanes.chain(scan).min_by_key(|&(at, _)| at)
     }
 
     /// A snapshot for the UI.
     #[must_use]
     pub fn view(&self) -> View {
         let service_view = |lane: &Lane| ServiceView {
-            free: lane.free.clone(),
-            free_at: lane.free_at,
-            holds: lane.holds.clone(),
-            holds_at: lane.holds_at,
+            free: lane.free().to_vec(),
+            free_at: lane.free_at(),
+            holds: lane.holds().to_vec(),
+            holds_at: lane.holds_at(),
             holds_known: lane.settled(),
             pending: lane.pending(),
-            stopped: lane.stopped.clone(),
+            stopped: lane.stopped().cloned(),
         };
         let planner = &self.planner;
         View {
             services: [service_view(&self.lanes[0]), service_view(&self.lanes[1])],
             pair: pair(&self.lanes),
-            auto: planner.mode.auto_state(),
-            target: planner.target,
-            next_recheck: (planner.mode == Mode::Running && planner.scan.is_none())
-                .then_some(planner.next_scan)
-                .flatten(),
+            auto: planner.mode().auto_state(),
+            target: planner.target(),
+            next_recheck: planner.next_recheck(),
             last_error: self.last_error.clone(),
         }
     }
@@ -629,12 +351,7 @@ impl Session {
     fn advance(&mut self, now: Millis) {
         self.now = self.now.max(now);
         for service in Service::ALL {
-            let lane = &mut self.lanes[service.index()];
-            let expired = lane
-                .in_flight
-                .as_ref()
-                .is_some_and(|flight| flight.deadline <= self.now);
-            if expired && let Some(flight) = lane.in_flight.take() {
+            if let Some(flight) = self.lanes[service.index()].take_expired(self.now) {
                 self.complete(service, flight, &Outcome::Timeout);
             }
         }
@@ -655,50 +372,48 @@ impl Session {
 
     fn drop_planner_jobs(&mut self) {
         for lane in &mut self.lanes {
-            lane.queue.retain(|job| job.origin == Origin::Manual);
+            lane.drop_planner_jobs();
         }
     }
 
-    /// When this lane next has something to do (a deadline or a send).
-    fn lane_deadline(&self, lane: &Lane) -> Option<Millis> {
-        if let Some(flight) = &lane.in_flight {
-            return Some(flight.deadline);
+    /// When this lane next has something to do (a deadline or a send), and what.
+    fn lane_deadline(&self, lane: &Lane) -> Option<(Millis, Wake)> {
+        let service = lane.service();
+        if let Some(flight) = lane.in_flight() {
+            return Some((flight.deadline, Wake::RequestExpired(service)));
         }
-        if lane.stopped.is_some() {
+        if lane.is_stopped() {
             return None;
         }
-        let paced = lane.pacer.ready_at(lane.gap(self.config.delay));
-        if let Some(job) = lane.queue.front() {
-            return Some(paced.max(job.not_before));
+        let paced = lane.ready_at(self.config.delay);
+        if let Some(job) = lane.next_queued() {
+            return Some((paced.max(job.not_before), Wake::Queued(service)));
         }
         let active = matches!(
-            self.planner.mode,
+            self.planner.mode(),
             Mode::Running | Mode::Cleanup { .. } | Mode::PairOn
         );
         let wanted = self
             .planner
-            .next_op(self.now, lane.service, &self.lanes, &self.config)
-            .map(|_| paced.max(lane.cooldown));
-        let due = lane
-            .holds_due
-            .filter(|_| active)
-            .map(|due| due.max(paced).max(lane.cooldown));
-        wanted.into_iter().chain(due).min()
+            .next_op(self.now, service, &self.lanes, &self.config)
+            .map(|_| (paced.max(lane.cooldown()), Wake::Planner(service)));
+        let due = lane.holds_due().filter(|_| active).map(|due| {
+            let at = due.max(paced).max(lane.cooldown());
+            (at, Wake::HoldsCheck(service))
+        });
+        wanted.into_iter().chain(due).min_by_key(|&(at, _)| at)
     }
 
     fn try_send(&mut self, service: Service) -> Option<Request> {
         let now = self.now;
         let lane = &self.lanes[service.index()];
-        if lane.in_flight.is_some()
-            || lane.stopped.is_some()
-            || lane.pacer.delay(now, lane.gap(self.config.delay)).is_some()
-        {
+        if lane.in_flight().is_some() || lane.is_stopped() || !lane.paced(now, self.config.delay) {
             return None;
         }
-        let job = match lane.queue.front() {
+        let job = match lane.next_queued() {
             Some(job) if job.not_before > now => return None,
-            Some(_) => self.lanes[service.index()].queue.pop_front()?,
-            None if lane.cooldown > now => return None,
+            Some(_) => self.lanes[service.index()].take_queued()?,
+            None if lane.cooldown() > now => return None,
             None => {
                 let op = self
                     .planner
@@ -716,16 +431,17 @@ impl Session {
             attempt: job.attempt,
             timeout: self.config.request_timeout,
         };
-        let lane = &mut self.lanes[service.index()];
-        lane.pacer.on_send(now);
-        lane.in_flight = Some(InFlight {
-            id,
-            job,
-            sent_at: now,
-            deadline: now
-                .saturating_add(self.config.request_timeout)
-                .saturating_add(SELF_TIMEOUT_GRACE),
-        });
+        self.lanes[service.index()].sent(
+            now,
+            InFlight {
+                id,
+                job,
+                sent_at: now,
+                deadline: now
+                    .saturating_add(self.config.request_timeout)
+                    .saturating_add(SELF_TIMEOUT_GRACE),
+            },
+        );
         Some(request)
     }
 
@@ -767,42 +483,19 @@ impl Session {
         let now = self.now;
         let lane = &mut self.lanes[service.index()];
         match (job.op, reply) {
-            (Op::Available, Reply::Slots(slots)) => {
-                // A hold of ours never shows as free, whatever a stale reply says.
-                lane.free = slots
-                    .into_iter()
-                    .filter(|slot| !lane.holds(*slot))
-                    .collect();
-                lane.free_at = Some(now);
-                lane.free_sent_at = Some(sent_at);
-            }
+            (Op::Available, Reply::Slots(slots)) => lane.learnt_free(now, sent_at, slots),
             (Op::Holds, Reply::Slots(slots)) => {
-                if lane.holds_due.is_none_or(|due| sent_at >= due) {
-                    // Past the window in which a lost write could still land: all settled.
-                    lane.holds_due = None;
-                    lane.uncertain.clear();
-                }
-                for slot in &slots {
-                    lane.mark_taken(*slot);
-                }
-                // The lane sends one request at a time, so this read left after every 5xx.
-                lane.maybe_applied.clear();
-                lane.may_hold = false;
-                lane.holds = slots;
-                lane.holds_known = true;
-                lane.holds_at = Some(now);
+                lane.learnt_holds(now, sent_at, slots);
                 if let Some((write, attempt, error)) = job.verify {
                     self.verified(service, write, attempt, error);
                 }
             }
             (Op::Reserve(slot), Reply::Reserved(_)) => {
-                lane.maybe_applied.remove(&slot);
-                lane.add_hold(slot);
+                lane.learnt_reserved(slot);
                 self.push_event(EventKind::Reserved { service, slot });
             }
             (Op::Cancel(slot), Reply::Cancelled) => {
-                lane.maybe_applied.remove(&slot);
-                lane.remove_hold(slot);
+                lane.learnt_released(slot);
                 self.push_event(EventKind::Released { service, slot });
             }
             // `classify` answers each op with its own reply kind; anything else is ignored.
@@ -814,8 +507,8 @@ impl Session {
     fn verified(&mut self, service: Service, write: Op, attempt: u32, error: ApiError) {
         let lane = &self.lanes[service.index()];
         let took_effect = match write {
-            Op::Reserve(slot) => lane.holds(slot),
-            Op::Cancel(slot) => !lane.holds(slot),
+            Op::Reserve(slot) => lane.is_held(slot),
+            Op::Cancel(slot) => !lane.is_held(slot),
             Op::Available | Op::Holds => true,
         };
         if took_effect {
@@ -833,7 +526,7 @@ impl Session {
                 attempt + 1,
                 self.now.saturating_add(wait),
             );
-            self.lanes[service.index()].queue.push_front(job);
+            self.lanes[service.index()].enqueue_first(job);
         } else {
             self.fail(service, write, error);
         }
@@ -850,9 +543,7 @@ impl Session {
         let op = job.op;
         self.last_error = Some(format!("{service}: {}: {error}", describe(op)));
         if let ApiError::InvalidToken(_) = error {
-            let lane = &mut self.lanes[service.index()];
-            lane.queue.clear();
-            lane.stopped = Some(error.clone());
+            self.lanes[service.index()].key_refused(error.clone());
             self.push_event(EventKind::ServiceStopped { service, error });
             return;
         }
@@ -887,7 +578,7 @@ impl Session {
                 not_before: now.saturating_add(wait),
                 ..job
             };
-            self.lanes[service.index()].queue.push_front(retry);
+            self.lanes[service.index()].enqueue_first(retry);
             return;
         }
         if op.is_write() && error.is_ambiguous_for_write() {
@@ -912,20 +603,10 @@ impl Session {
             ApiError::SlotUnavailable(_) | ApiError::ReservationLimit(_)
         );
         if !refused {
-            lane.cooldown = now.saturating_add(wait);
+            lane.cool_down(now.saturating_add(wait));
         }
         match (op, &error) {
-            (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => {
-                lane.mark_taken(slot);
-                // A 409 on a slot we may hold (a write in doubt, or holds never read: a free
-                // list never lists our own holds) may mean it is ours: read the holds once.
-                if lane.uncertain.contains(&slot)
-                    || lane.maybe_applied.contains(&slot)
-                    || !lane.holds_known
-                {
-                    lane.forget_holds();
-                }
-            }
+            (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => lane.reserve_refused(slot),
             (Op::Reserve(_), ApiError::ReservationLimit(_)) | (Op::Cancel(_), _) => {
                 lane.forget_holds();
             }
@@ -943,32 +624,32 @@ impl Session {
     fn on_planner_write_answered(&mut self, service: Service, op: Op, retry_after: Option<Millis>) {
         let lane = &mut self.lanes[service.index()];
         if let Op::Reserve(slot) | Op::Cancel(slot) = op {
-            lane.maybe_applied.insert(slot);
+            lane.write_maybe_applied(slot);
         }
-        lane.cooldown = self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO));
+        lane.cool_down(self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO)));
     }
 
     fn on_ambiguous_write(&mut self, service: Service, job: Job, error: ApiError) {
         let now = self.now;
         let wait = backoff(job.attempt, self.config.delay, &mut self.rng);
         let lane = &mut self.lanes[service.index()];
-        lane.forget_holds();
+        let slot = match job.op {
+            Op::Reserve(slot) | Op::Cancel(slot) => Some(slot),
+            Op::Available | Op::Holds => None,
+        };
         // A request we gave up on may still reach the server: look again once that is unlikely.
-        lane.holds_due = Some(now.saturating_add(self.config.request_timeout));
-        if let Op::Reserve(slot) | Op::Cancel(slot) = job.op {
-            lane.uncertain.insert(slot);
-        }
+        lane.write_in_doubt(slot, now.saturating_add(self.config.request_timeout));
         match job.origin {
             Origin::Manual => {
                 let check = Job {
                     verify: Some((job.op, job.attempt, error)),
                     ..Job::new(Op::Holds, Origin::Manual, 1, now.saturating_add(wait))
                 };
-                lane.queue.push_front(check);
+                lane.enqueue_first(check);
             }
             Origin::Planner => {
                 // The planner re-reads the holds (its rule 1) and decides again from them.
-                lane.cooldown = now.saturating_add(wait);
+                lane.cool_down(now.saturating_add(wait));
                 self.planner
                     .on_write_failed(now, service, job.op, &error, true, &self.config);
             }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 
 /// `#activity-log`: one `li` per event.
 #[component]

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::notify;
 
 /// The toolbar above the slot tables.

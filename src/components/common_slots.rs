@@ -1,9 +1,9 @@
 //! The assignment's own list: the first *window* slots open at both services.
 
-use hotelband_core::{AutoState, Config, Slot};
+use hotelband_core::{AutoState, Slot};
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::present::common_slots;
 
 /// `#common-slots`: one `li[data-slot]` per slot free (or ours) at both, ascending, from the
@@ -13,12 +13,7 @@ use crate::present::common_slots;
 pub(crate) fn CommonSlots() -> impl IntoView {
     let ctx = ctx();
     let board = ctx.board;
-    let window = Memo::new(move |_| {
-        board.settings.with(|s| {
-            s.as_ref()
-                .map_or_else(|| Config::default().window, |s| s.window)
-        })
-    });
+    let window = Memo::new(move |_| board.window());
     let slots = Memo::new(move |_| {
         let limit = usize::from(window.get());
         board.view.with(|v| {

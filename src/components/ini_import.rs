@@ -1,11 +1,10 @@
 //! Importing the `api.ini` users already have, by paste or by file.
 
-use hotelband_core::ApiIni;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 
 /// Paste box, file picker and the import result.
 #[component]
@@ -13,16 +12,7 @@ pub(crate) fn IniImport() -> impl IntoView {
     let form = ctx().form;
     let text = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
-    let apply = move |source: &str| match ApiIni::parse(source) {
-        Ok(ini) => {
-            let mut draft = form.draft();
-            draft.fill_from_ini(&ini);
-            form.fill(&draft);
-            form.errors.set(Vec::new());
-            status.set("filled the form from api.ini — check it and press Save".to_owned());
-        }
-        Err(e) => status.set(format!("api.ini not imported: {e}")),
-    };
+    let apply = move |source: &str| status.set(form.import_ini(source));
     let on_file = move |ev: web_sys::Event| {
         let file = ev
             .target()

@@ -5,8 +5,8 @@
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
-use crate::app::ctx;
 use crate::clock;
+use crate::ctx::ctx;
 use crate::timeline::{SPAN, SPANS, draw, span_words};
 use crate::timeline_svg::markup;
 

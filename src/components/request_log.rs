@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::ctx;
-use crate::driver::RequestRow;
+use crate::board::RequestRow;
+use crate::ctx::ctx;
 
 /// `#request-log`: one `tr` per request (the header row is outside it).
 #[component]

@@ -1,11 +1,11 @@
 //! One service's slots as a grid of buttons: click a free one to reserve, one of mine to
 //! cancel.
 
-use hotelband_core::{Config, Service, Slot};
+use hotelband_core::{Service, Slot};
 use leptos::prelude::*;
 
-use crate::app::ctx;
 use crate::clock;
+use crate::ctx::ctx;
 use crate::present::{SlotLook, SlotState, table_looks, whole_range};
 
 const UNKNOWN: SlotLook = SlotLook {
@@ -21,12 +21,7 @@ pub(crate) fn SlotTable(service: Service) -> impl IntoView {
     let ctx = ctx();
     let board = ctx.board;
     let name = service.name();
-    let window = Memo::new(move |_| {
-        board.settings.with(|s| {
-            s.as_ref()
-                .map_or_else(|| Config::default().window, |s| s.window)
-        })
-    });
+    let window = Memo::new(move |_| board.window());
     let shown = Memo::new(move |_| {
         let window = window.get();
         if ctx.show_all.get() {

@@ -4,8 +4,8 @@
 use hotelband_core::AutoState;
 use leptos::prelude::*;
 
-use crate::app::ctx;
 use crate::clock;
+use crate::ctx::ctx;
 use crate::tab_lock::LockState;
 
 fn auto_name(auto: AutoState) -> &'static str {
