@@ -47,6 +47,15 @@ struct Args {
     /// meets the crowd's steady state.
     #[arg(long, default_value_t = 10)]
     crowd_warmup: u64,
+    /// Fault presets, comma-separated: none, 503 (503 at 20 %), mixed.
+    #[arg(long, value_delimiter = ',', default_value = "none,503,mixed", value_parser = fault_preset)]
+    faults: Vec<FaultPreset>,
+    /// Clients, comma-separated: ours, naive (the report's ratios to naive need both).
+    #[arg(long, value_delimiter = ',', default_value = "ours,naive", value_parser = client_kind)]
+    clients: Vec<ClientKind>,
+    /// Starts, comma-separated: cold, warm.
+    #[arg(long, value_delimiter = ',', default_value = "cold,warm", value_parser = start_kind)]
+    starts: Vec<Start>,
     /// Also run the saturated cell (a crowd filling the window, no faults).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     saturated: bool,
@@ -55,7 +64,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut cells: Vec<Cell> = FaultPreset::ALL
+    let mut cells: Vec<Cell> = args
+        .faults
         .iter()
         .flat_map(|&fault| {
             args.competitors.iter().map(move |&n| Cell {
@@ -72,9 +82,9 @@ async fn main() -> ExitCode {
     }
     let plan = Plan {
         cells,
-        starts: Start::ALL.to_vec(),
+        starts: args.starts.clone(),
         seeds: (1..=args.seeds).collect(),
-        clients: ClientKind::ALL.to_vec(),
+        clients: args.clients.clone(),
         settings: Settings {
             duration: Duration::from_secs(args.duration),
             crowd_window: args.crowd_window,
@@ -156,7 +166,7 @@ async fn main() -> ExitCode {
 
     let context = Context {
         command: format!(
-            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}",
+            "cargo run --release -p hotelband-bench -- --out {} --seeds {} --duration {} --jobs {} --crowd-window {} --competitors {} --crowd-warmup {} --saturated {}{}",
             args.out.display(),
             args.seeds,
             args.duration,
@@ -169,6 +179,7 @@ async fn main() -> ExitCode {
                 .join(","),
             args.crowd_warmup,
             args.saturated,
+            part_of_matrix(&args),
         ),
         machine: machine::describe(),
         date,
@@ -210,7 +221,54 @@ async fn main() -> ExitCode {
     }
 }
 
-/// One file per run: its figures, then the client's timestamped log.
+/// The `--faults`, `--clients` and `--starts` of a run of part of the matrix, as typed.
+fn part_of_matrix(args: &Args) -> String {
+    let mut text = String::new();
+    let join = |labels: Vec<&str>| labels.join(",");
+    if args.faults != FaultPreset::ALL {
+        let labels = args.faults.iter().map(|fault| match fault {
+            FaultPreset::None => "none",
+            FaultPreset::Unavailable20 => "503",
+            FaultPreset::Mixed => "mixed",
+        });
+        text.push_str(&format!(" --faults {}", join(labels.collect())));
+    }
+    if args.clients != ClientKind::ALL {
+        let labels = args.clients.iter().map(|client| client.label());
+        text.push_str(&format!(" --clients {}", join(labels.collect())));
+    }
+    if args.starts != Start::ALL {
+        let labels = args.starts.iter().map(|start| start.label());
+        text.push_str(&format!(" --starts {}", join(labels.collect())));
+    }
+    text
+}
+
+fn fault_preset(text: &str) -> Result<FaultPreset, String> {
+    match text {
+        "none" => Ok(FaultPreset::None),
+        "503" => Ok(FaultPreset::Unavailable20),
+        "mixed" => Ok(FaultPreset::Mixed),
+        _ => Err(format!("{text:?}: expected none, 503 or mixed")),
+    }
+}
+
+fn client_kind(text: &str) -> Result<ClientKind, String> {
+    ClientKind::ALL
+        .into_iter()
+        .find(|kind| kind.label() == text)
+        .ok_or_else(|| format!("{text:?}: expected ours or naive"))
+}
+
+fn start_kind(text: &str) -> Result<Start, String> {
+    Start::ALL
+        .into_iter()
+        .find(|start| start.label() == text)
+        .ok_or_else(|| format!("{text:?}: expected cold or warm"))
+}
+
+/// One file per run: its figures, the openings judged, the client's timestamped log, then the
+/// emulator's history (everyone's changes) on the same clock.
 fn dump(dir: &Path, results: &[RunResult]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for r in results {
@@ -239,8 +297,35 @@ fn dump(dir: &Path, results: &[RunResult]) -> std::io::Result<()> {
             r.trace.min_send_gap,
             r.trace.max_dispatch_lag,
         );
+        // Emulator times on the client log's clock (seconds since the client started).
+        let origin = r
+            .detail
+            .offset_ms
+            .saturating_sub(r.trace.clicked_at.as_millis() as u64);
+        let secs = |at_ms: u64| (at_ms as f64 - origin as f64) / 1000.0;
+        for j in &r.detail.judged {
+            text.push_str(&format!(
+                "opening slot {} from {:.3} to {:.3}: {}\n",
+                j.slot,
+                secs(j.start),
+                secs(j.end),
+                j.held_at
+                    .map_or("missed".to_owned(), |at| format!("held at {:.3}", secs(at)))
+            ));
+        }
         for (at, line) in &r.trace.log {
             text.push_str(&format!("{:8.3} {line}\n", at.as_secs_f64()));
+        }
+        for change in &r.detail.history {
+            text.push_str(&format!(
+                "{:8.3} emulator {} {} {:?} {} {:?}\n",
+                secs(change.at_ms),
+                change.service,
+                change.user,
+                change.op,
+                change.slot,
+                change.reply
+            ));
         }
         std::fs::write(dir.join(name), text)?;
     }

@@ -31,6 +31,15 @@ impl Openings {
         }
     }
 
+    /// The counts of `judged`.
+    #[must_use]
+    pub fn count(judged: &[Judged]) -> Openings {
+        Openings {
+            seen: judged.len(),
+            held: judged.iter().filter(|j| j.held_at.is_some()).count(),
+        }
+    }
+
     /// `held / seen`, `None` without openings.
     #[must_use]
     pub fn share(self) -> Option<f64> {
@@ -49,6 +58,19 @@ pub struct Rules {
     pub within: u64,
 }
 
+/// One opening, judged (emulator milliseconds).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// The slot.
+    pub slot: u16,
+    /// When it started: free at both, and our pair worse.
+    pub start: u64,
+    /// When it stopped being free at both.
+    pub end: u64,
+    /// When our pair first became that slot or better inside the limit, if it did.
+    pub held_at: Option<u64>,
+}
+
 /// The openings of slots `1..=slots` for `client`, whose matched pair over time is `pairs`
 /// (see [`crate::timeline::replay`]).
 #[must_use]
@@ -59,8 +81,20 @@ pub fn openings(
     pairs: &[(u64, Option<u16>)],
     rules: Rules,
 ) -> Openings {
+    Openings::count(&judge(history, client, slots, pairs, rules))
+}
+
+/// Every opening of slots `1..=slots` judged, for a closer look (see [`openings`]).
+#[must_use]
+pub fn judge(
+    history: &[Change],
+    client: &str,
+    slots: u16,
+    pairs: &[(u64, Option<u16>)],
+    rules: Rules,
+) -> Vec<Judged> {
     let busy = busy_intervals(history, client);
-    let mut count = Openings::default();
+    let mut judged = Vec::new();
     for slot in 1..=slots {
         for (free_from, free_to) in free_at_both(&busy, slot, rules.span) {
             let worse = |at: u64| pair_at(pairs, at).is_some_and(|pair| pair > slot);
@@ -78,14 +112,21 @@ pub fn openings(
             if free_to - start < rules.min_free || start + rules.within > rules.span.1 {
                 continue;
             }
-            count.seen += 1;
-            let held = pairs.iter().any(|&(at, pair)| {
-                at > start && at <= start + rules.within && pair.is_some_and(|pair| pair <= slot)
+            let held_at = pairs
+                .iter()
+                .find(|&&(at, pair)| {
+                    at > start && at <= start + rules.within && pair.is_some_and(|p| p <= slot)
+                })
+                .map(|&(at, _)| at);
+            judged.push(Judged {
+                slot,
+                start,
+                end: free_to,
+                held_at,
             });
-            count.held += usize::from(held);
         }
     }
-    count
+    judged
 }
 
 #[cfg(test)]

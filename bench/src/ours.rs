@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hotelband_cli::driver::{Driver, Exchange, Observer, Woke};
 use hotelband_cli::http::Endpoint;
-use hotelband_core::{Config, Event, Outcome, Request};
+use hotelband_core::{Config, Event, Op, Outcome, Request};
 
 use crate::trace::Trace;
 
@@ -42,7 +42,17 @@ impl Observer for Trace {
         self.sent(exchange.request.service, exchange.started, lag);
         self.replied(at.saturating_sub(exchange.started));
         let service = exchange.request.service;
-        self.note(at, format!("<- {service} {}", brief(&exchange.outcome)));
+        let mut line = format!("<- {service} {}", brief(&exchange.outcome));
+        if let (
+            Op::Available | Op::Holds,
+            Outcome::Http {
+                status: 200, body, ..
+            },
+        ) = (exchange.request.op, &exchange.outcome)
+        {
+            line.push_str(&format!(" {}", first_ids(body)));
+        }
+        self.note(at, line);
     }
 
     fn on_event(&mut self, event: &Event) {
@@ -113,6 +123,20 @@ pub async fn run(
     }
     trace.ended_at = driver.elapsed();
     trace
+}
+
+/// How many ids of a list the log shows: the best slots are the ones that matter.
+const LOGGED_IDS: usize = 12;
+
+/// The first ids of a list reply, for the run's log: `[3 7 9 ...]`.
+fn first_ids(body: &str) -> String {
+    let ids: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(body)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| entry.get("id").map(|id| id.to_string().replace('"', "")))
+        .collect();
+    let more = if ids.len() > LOGGED_IDS { " ..." } else { "" };
+    format!("[{}{more}]", ids[..ids.len().min(LOGGED_IDS)].join(" "))
 }
 
 /// The status or the failure, for the run's log.

@@ -8,10 +8,10 @@ use hotelband_core::{Config as CoreConfig, Millis};
 use tokio::time::Instant;
 
 use crate::achievable::best_achievable;
-use crate::admin::{Admin, AdminError, ChangeReply};
+use crate::admin::{Admin, AdminError, Change, ChangeReply};
 use crate::http::Endpoint;
 use crate::naive::{self, NaiveConfig};
-use crate::openings::{self, Openings, Rules};
+use crate::openings::{self, Judged, Openings, Rules};
 use crate::ours::{self, DriverConfig};
 use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, Start, emulator_config};
 use crate::timeline;
@@ -73,6 +73,19 @@ pub struct RunResult {
     pub settled: bool,
     /// The client's own log, for a failing smoke test.
     pub trace: Trace,
+    /// The emulator's account, for a closer look at a run (`--dump`).
+    pub detail: Detail,
+}
+
+/// The emulator's account of one run, kept for `--dump`.
+#[derive(Clone, Debug, Default)]
+pub struct Detail {
+    /// When Start came, in emulator milliseconds.
+    pub offset_ms: u64,
+    /// Every applied change, everyone's.
+    pub history: Vec<Change>,
+    /// Every opening judged (see [`openings::judge`]).
+    pub judged: Vec<Judged>,
 }
 
 /// Runs `client` in `scenario` on an emulator of its own.
@@ -137,7 +150,7 @@ pub async fn run(
     let min_free = millis(settings.min_free());
     let best = best_achievable(&history, CLIENT_USER, slots, (offset, run_end), min_free);
     let holds = timeline::replay(&history, CLIENT_USER);
-    let openings = openings::openings(
+    let judged = openings::judge(
         &history,
         CLIENT_USER,
         slots,
@@ -148,6 +161,7 @@ pub async fn run(
             within: millis(OPENING_WITHIN),
         },
     );
+    let openings = Openings::count(&judged);
     let pairs = &holds.pairs;
     let since_start = |at_ms: u64| Duration::from_millis(at_ms.saturating_sub(offset));
     let first_pair = pairs
@@ -202,6 +216,11 @@ pub async fn run(
         lost_replies,
         settled: trace.settled,
         trace,
+        detail: Detail {
+            offset_ms: offset,
+            history,
+            judged,
+        },
     })
 }
 

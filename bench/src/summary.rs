@@ -255,6 +255,7 @@ pub(crate) mod fixtures {
             lost_replies: 0,
             settled: true,
             trace: Trace::default(),
+            detail: crate::run::Detail::default(),
         }
     }
 }

@@ -11,13 +11,16 @@
 //! 3. a target not held here → reserve it, while fewer than 2 slots may be held here counting
 //!    every write in doubt;
 //! 4. holds never confirmed (a cold start acts on "nothing held") → read them, but only after
-//!    the first free list and reserve: a cold pair costs 2 requests per service;
+//!    the first free list and reserve: a cold pair costs 2 requests per service; and while a
+//!    better slot is free at either service and the second hold is free, not before
+//!    `Config::recheck` after the pair (the lists are worth more then);
 //! 5. a scan is due and this service's free list predates it → read the free list.
 //!
 //! Scans look at the whole range the services list: the earliest slot free (or ours) at both
 //! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
 //! soon as one ends while a better pair is possible, so the free lists are read at every paced
-//! slot.
+//! slot, and a choice is made on each new list with the other service's latest one, if that
+//! is from its last paced slot (see `Planner::eager`).
 //!
 //! The keep set always contains `p` until a better pair is fully held, which is what makes an
 //! upgrade make-before-break.
@@ -87,6 +90,13 @@ pub(crate) struct Planner {
     /// a scan starts would otherwise satisfy it at once, again and again, and a session that
     /// only wakes when asked would never ask.
     scanned: Option<Millis>,
+    /// When the free lists the last choice used were sent, per service: without
+    /// `Config::polite`, a list newer than these is a reason to choose again (see
+    /// [`Planner::eager`]).
+    used: [Option<Millis>; 2],
+    /// When the last pair was made after none: a cold start's holds read waits at most
+    /// `Config::recheck` from then (see rule 4).
+    paired_at: Option<Millis>,
     /// The pair last announced, to announce changes once.
     reported_pair: Option<Slot>,
     /// Whether "no common slot" was announced for the current dry spell.
@@ -105,6 +115,8 @@ impl Planner {
             scan: None,
             next_scan: None,
             scanned: None,
+            used: [None; 2],
+            paired_at: None,
             reported_pair: None,
             reported_no_common: false,
         }
@@ -159,6 +171,7 @@ impl Planner {
         self.scan = Some(scan_from);
         self.next_scan = None;
         self.scanned = None;
+        self.used = [None; 2];
         self.reported_no_common = false;
     }
 
@@ -326,9 +339,21 @@ impl Planner {
             }
         }
         let scanning = self.scan.is_some_and(|started| !fresh(lane, started));
-        // Rule 4: a cold start reads the free lists first, and the holds right after.
-        let cold_first_read = scanning && pair(lanes).is_none();
-        if !lane.holds_known() && !cold_first_read {
+        // Rule 4: a cold start reads the free lists first, and the holds once they are needed
+        // or nothing better is in sight: right after a cold pair the next lists are worth
+        // more while a better slot is free at either service, but a release (the old pair,
+        // once an upgrade fills the second hold) needs confirmed holds, and so does "done",
+        // so the read waits at most `recheck` after the pair.
+        let p = pair(lanes);
+        let better_free =
+            |lane: &Lane| p.is_some_and(|p| lane.free().first().is_some_and(|&s| s < p));
+        let room = lane.possible_holds().len() < 2;
+        let just_paired = self
+            .paired_at
+            .is_some_and(|at| now < at.saturating_add(config.recheck));
+        let defer_holds =
+            scanning && (p.is_none() || (room && just_paired && lanes.iter().any(better_free)));
+        if !lane.holds_known() && !defer_holds {
             return Some(Op::Holds);
         }
         // Rule 5.
@@ -410,6 +435,9 @@ impl Planner {
         events: &mut Vec<EventKind>,
     ) {
         let p = pair(lanes);
+        if p.is_some() && self.reported_pair.is_none() {
+            self.paired_at = Some(now);
+        }
         if p != self.reported_pair {
             match (self.reported_pair, p) {
                 (Some(from), Some(to)) if to < from => {
@@ -508,10 +536,12 @@ impl Planner {
             Some(started) => {
                 let ready = lanes
                     .iter()
-                    .all(|lane| lane.may_act() && fresh(lane, started));
+                    .all(|lane| lane.may_act() && fresh(lane, started))
+                    || (!config.polite && self.eager(now, lanes, config));
                 if ready {
                     self.scan = None;
                     self.scanned = lanes.iter().filter_map(|lane| lane.free_sent_at()).max();
+                    self.used = [lanes[0].free_sent_at(), lanes[1].free_sent_at()];
                     let next = if config.polite {
                         started
                             .saturating_add(config.recheck)
@@ -537,6 +567,33 @@ impl Planner {
             self.next_scan = None;
             events.push(EventKind::Auto(AutoState::Done));
         }
+    }
+
+    /// Whether to choose now, on a list the last choice did not use and the other service's
+    /// latest list, without waiting for both to be read after the scan started. The lanes
+    /// send at about the same moments, so a scan that waits for both can finish on one list
+    /// from the slot before and then wait a whole slot for the other's next one; choosing on
+    /// each new list costs nothing, as the reserves wait for the next paced slot anyway.
+    /// Stale lists are not used: each must be from the service's last paced slot at most, and
+    /// none may be on its way (it is a round trip away, and newer).
+    fn eager(&self, now: Millis, lanes: &[Lane; 2], config: &Config) -> bool {
+        let recent = |lane: &Lane| {
+            lane.free_sent_at().is_some_and(|sent| {
+                now.saturating_sub(sent) < config.delay.saturating_add(config.delay)
+            })
+        };
+        let reading = |lane: &Lane| {
+            lane.in_flight()
+                .is_some_and(|flight| flight.job.op == Op::Available)
+        };
+        let new_list = lanes
+            .iter()
+            .zip(self.used)
+            .any(|(lane, used)| lane.free_sent_at() > used);
+        new_list
+            && lanes
+                .iter()
+                .all(|lane| lane.may_act() && recent(lane) && !reading(lane))
     }
 
     /// Picks the target from fresh lists: the smallest slot of the whole range, better than

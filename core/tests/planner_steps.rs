@@ -1,7 +1,9 @@
 //! Scenario: the planner driven by hand, step by step (no model), on the cases where the order
-//! of requests is the point: a cold start (free lists, reserves, then holds), a 503 on a
-//! reserve (the same reserve again after the `Retry-After`, no holds read in between), and a
-//! 409 while the holds are unconfirmed (one holds read, then a new choice).
+//! of requests is the point: a cold start (free lists, reserves, then holds once nothing
+//! better is free or before the old pair of an upgrade is released), a 503 on a
+//! reserve (the same reserve again after the `Retry-After`, no holds read in between), a
+//! 409 while the holds are unconfirmed (one holds read, then a new choice), and a choice made
+//! on each new free list with the other service's list of the last paced slot (not older).
 
 use hotelband_core::{Config, EventKind, Millis, Op, Outcome, Request, Service, Session, Slot};
 
@@ -68,7 +70,7 @@ fn cold_reserves(session: &mut Session, now: &mut Millis) -> [Request; 2] {
 }
 
 #[test]
-fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds() {
+fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds_once_nothing_better_is_free() {
     let mut now = Millis(0);
     let mut session = Session::new(now, Config::default());
     let [hotel, band] = cold_reserves(&mut session, &mut now);
@@ -80,9 +82,54 @@ fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds() {
         .filter(|e| matches!(e.kind, EventKind::PairSecured { .. }))
         .count();
     assert_eq!(pair_events, 1);
-    // Then the holds, to adopt what an earlier session left.
+    // Slot 2 was free at the band: the next lists first, as it may open at the hotel.
+    let read = take(&mut session, &mut now);
+    assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
+    session.handle_response(now, read.id, free(&[7, 9]));
+    let read = take(&mut session, &mut now);
+    assert_eq!((read.service, read.op), (Service::Band, Op::Available));
+    session.handle_response(now, read.id, free(&[9]));
+    // Nothing better is free anywhere: the holds, to adopt what an earlier session left.
     assert_eq!(next(&mut session, &mut now, Service::Hotel).op, Op::Holds);
     assert_eq!(next(&mut session, &mut now, Service::Band).op, Op::Holds);
+}
+
+#[test]
+fn after_a_cold_upgrade_the_holds_are_read_before_the_old_pair_is_released() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    let [hotel, band] = cold_reserves(&mut session, &mut now);
+    now = now.saturating_add(Millis(1));
+    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    // The holds read is put off while 2 is free at the band; it opens at the hotel.
+    for (service, slots) in [(Service::Hotel, [2, 7]), (Service::Band, [2, 9])] {
+        let read = take(&mut session, &mut now);
+        assert_eq!((read.service, read.op), (service, Op::Available));
+        session.handle_response(now, read.id, free(&slots));
+    }
+    for service in Service::ALL {
+        let reserve = take(&mut session, &mut now);
+        assert_eq!(
+            (reserve.service, reserve.op),
+            (service, Op::Reserve(slot(2)))
+        );
+        session.handle_response(now, reserve.id, reply(200, None, r#"{"id":"2"}"#));
+    }
+    assert_eq!(session.view().pair, Some(slot(2)));
+    // Two holds at each: the old pair goes only on confirmed holds, read first.
+    for service in Service::ALL {
+        let holds = take(&mut session, &mut now);
+        assert_eq!((holds.service, holds.op), (service, Op::Holds));
+        session.handle_response(now, holds.id, free(&[2, 4]));
+    }
+    for service in Service::ALL {
+        let release = take(&mut session, &mut now);
+        assert_eq!(
+            (release.service, release.op),
+            (service, Op::Cancel(slot(4)))
+        );
+    }
 }
 
 #[test]
@@ -151,4 +198,89 @@ fn a_409_while_holds_are_unconfirmed_costs_one_holds_read_then_a_new_choice() {
         ops.contains(&(Service::Hotel, Op::Reserve(slot(9)))),
         "chose again from fresh lists: {ops:?}"
     );
+}
+
+/// The next request out, stepping the clock to the session's deadlines; nothing is answered.
+fn take(session: &mut Session, now: &mut Millis) -> Request {
+    for _ in 0..100 {
+        if let Some(request) = session.poll_request(*now) {
+            return request;
+        }
+        let at = session.poll_timeout().expect("something is pending");
+        *now = (*now).max(at);
+        session.handle_timeout(*now);
+    }
+    panic!("no request came out");
+}
+
+/// A cold pair on slot 4 (lists: hotel 4 7 9, band 2 4 9, read at 0 ms), then a paced slot
+/// of lists with nothing better (hotel 7 9, band 9), then its holds read at both; the next
+/// requests out are the free list reads of the next paced slot.
+fn cold_pair_with_holds_read(session: &mut Session, now: &mut Millis) {
+    let [hotel, band] = cold_reserves(session, now);
+    *now = now.saturating_add(Millis(1));
+    session.handle_response(*now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(*now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    assert_eq!(session.view().pair, Some(slot(4)));
+    for (service, slots) in [(Service::Hotel, &[7, 9][..]), (Service::Band, &[9][..])] {
+        let read = take(session, now);
+        assert_eq!((read.service, read.op), (service, Op::Available));
+        session.handle_response(*now, read.id, free(slots));
+    }
+    for service in Service::ALL {
+        let holds = take(session, now);
+        assert_eq!((holds.service, holds.op), (service, Op::Holds));
+        session.handle_response(*now, holds.id, free(&[4]));
+    }
+}
+
+#[test]
+fn a_new_free_list_is_chosen_on_with_the_other_services_list_of_the_last_paced_slot() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    cold_pair_with_holds_read(&mut session, &mut now);
+    // A paced slot: both lists read; 2 is free at the band only.
+    for (service, slots) in [(Service::Hotel, [7, 9]), (Service::Band, [2, 9])] {
+        let read = take(&mut session, &mut now);
+        assert_eq!((read.service, read.op), (service, Op::Available));
+        session.handle_response(now, read.id, free(&slots));
+    }
+    // The next slot: the hotel's list comes back (2 is free there now) before the band's read
+    // is sent. The band's list is one paced slot old: the band reserves 2 at once, instead of
+    // reading again and leaving the choice to the slot after.
+    let read = take(&mut session, &mut now);
+    assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
+    let listed = now;
+    session.handle_response(now, read.id, free(&[2, 7, 9]));
+    let band = take(&mut session, &mut now);
+    assert_eq!(
+        (band.service, band.op),
+        (Service::Band, Op::Reserve(slot(2)))
+    );
+    assert_eq!(now, listed, "in the same instant");
+    let hotel = take(&mut session, &mut now);
+    assert_eq!(
+        (hotel.service, hotel.op),
+        (Service::Hotel, Op::Reserve(slot(2)))
+    );
+    assert!(now >= listed.saturating_add(Millis(1025)), "paced: {now}");
+}
+
+#[test]
+fn a_free_list_two_paced_slots_old_is_not_chosen_on() {
+    let mut now = Millis(0);
+    let mut session = Session::new(now, Config::default());
+    let [hotel, band] = cold_reserves(&mut session, &mut now);
+    now = now.saturating_add(Millis(1));
+    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    // The hotel's first list since the pair shows 2; the band's last list (2 free there too)
+    // was read before the reserves: two paced slots ago, too old to reserve on. The band reads
+    // again first.
+    let read = take(&mut session, &mut now);
+    assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
+    session.handle_response(now, read.id, free(&[2, 7, 9]));
+    let band = take(&mut session, &mut now);
+    assert_eq!((band.service, band.op), (Service::Band, Op::Available));
+    assert_eq!(session.view().target, None);
 }
