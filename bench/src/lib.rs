@@ -6,6 +6,7 @@
 //! the clients' own accounts.
 
 pub mod achievable;
+mod cells;
 pub mod charts;
 pub mod limits;
 pub mod machine;

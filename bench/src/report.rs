@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
+use crate::cells::{opt, share, times};
 use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
-use crate::openings::Openings;
 use crate::run::{OPENING_WITHIN, RunResult};
 use crate::scenario::{Cell, ClientKind, SATURATED_CROWD, SATURATED_THINK_MS};
 use crate::summary::{Duel, Summary};
@@ -341,32 +341,6 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
         let _ = writeln!(w, "{}", analysis.trim_end());
     }
     out
-}
-
-/// `value` with `decimals`, or "-".
-pub(crate) fn opt(value: Option<f64>, decimals: usize) -> String {
-    match value {
-        Some(v) => format!("{v:.decimals$}"),
-        None => "-".to_owned(),
-    }
-}
-
-/// A ratio as "x1.23", or "-".
-pub(crate) fn times(value: Option<f64>) -> String {
-    value.map_or("-".to_owned(), |v| format!("x{v:.2}"))
-}
-
-/// "held/seen (share %)", or "-" without openings.
-pub(crate) fn share(openings: Openings) -> String {
-    match openings.share() {
-        Some(share) => format!(
-            "{}/{} ({:.0} %)",
-            openings.held,
-            openings.seen,
-            share * 100.0
-        ),
-        None => "-".to_owned(),
-    }
 }
 
 /// `document` with the [`HEADING`] section replaced by `section` (appended when absent). The

@@ -1,9 +1,9 @@
 //! The verdict on each target of issue 8, computed from the runs: one line each, met or missed
 //! with the figure, or why this benchmark cannot judge it.
 
+use crate::cells::{opt, share, times};
 use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
-use crate::report::{opt, share, times};
 use crate::run::RunResult;
 use crate::scenario::{Cell, ClientKind, Crowding, FaultPreset, Start};
 use crate::summary::Summary;
