@@ -104,18 +104,7 @@ async fn cold(s: &Scenario) -> Result<(Duration, u16)> {
         .client()
         .execute("localStorage.setItem('hotelband.running', '1');", vec![])
         .await?;
-    let settings = s.settings();
-    for (id, value) in [
-        ("hotel-url", &settings.hotel_url),
-        ("hotel-key", &settings.hotel_key),
-        ("band-url", &settings.band_url),
-        ("band-key", &settings.band_key),
-        ("delay", &settings.delay),
-        ("window", &settings.window),
-        ("recheck", &settings.recheck),
-    ] {
-        s.page.type_into(id, value).await?;
-    }
+    s.page.type_settings(&s.settings()).await?;
     let clicked = click_at(s, "save-settings").await?;
     pair_since(s, clicked).await
 }

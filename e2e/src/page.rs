@@ -137,6 +137,13 @@ impl Page {
 
     /// Fills every settings field, saves, and waits for the page to accept them.
     pub async fn fill_settings(&self, settings: &Settings) -> Result<()> {
+        self.type_settings(settings).await?;
+        self.click("save-settings").await?;
+        self.wait_text("settings-status", "Saved").await
+    }
+
+    /// Types every settings field, without saving.
+    pub async fn type_settings(&self, settings: &Settings) -> Result<()> {
         for (id, value) in [
             ("hotel-url", &settings.hotel_url),
             ("hotel-key", &settings.hotel_key),
@@ -148,8 +155,7 @@ impl Page {
         ] {
             self.type_into(id, value).await?;
         }
-        self.click("save-settings").await?;
-        self.wait_text("settings-status", "Saved").await
+        Ok(())
     }
 
     /// Waits until `#id`'s text contains `needle` (case-insensitive); returns the text.
