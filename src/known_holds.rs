@@ -3,29 +3,28 @@
 //! first ([`hotelband_core::Session::expect_holds`]), so a held pair resumes in one round trip.
 //! Pure code, so it is tested natively.
 
-use hotelband_core::{Op, ServiceView};
+use hotelband_core::{Op, ServiceView, Slot};
 
 /// The slots to remember for one service, given what was remembered `before`: the confirmed
 /// holds when they are known (else `before` and whatever is seen), plus every reserve queued or
 /// in flight, since a reload may come before its reply and the write may still land.
 pub(crate) fn to_remember(service: &ServiceView, before: &[u16]) -> Vec<u16> {
-    let mut slots: Vec<u16> = service.holds.iter().map(|s| s.get()).collect();
+    // Sorted as `Slot`s, the type the other slot lists sort: one sort in the wasm, not two.
+    let mut slots: Vec<Slot> = service.holds.clone();
     if !service.holds_known {
-        slots.extend_from_slice(before);
+        slots.extend(before.iter().filter_map(|&n| Slot::new(n)));
     }
     slots.extend(service.pending.iter().filter_map(|op| match op {
-        Op::Reserve(slot) => Some(slot.get()),
+        Op::Reserve(slot) => Some(*slot),
         _ => None,
     }));
     slots.sort_unstable();
     slots.dedup();
-    slots
+    slots.into_iter().map(Slot::get).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use hotelband_core::Slot;
-
     use super::*;
 
     fn s(n: u16) -> Slot {

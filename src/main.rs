@@ -10,6 +10,7 @@ mod driver;
 mod form;
 mod http;
 mod known_holds;
+mod log_markup;
 mod notify;
 mod present;
 mod settings;

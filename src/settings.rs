@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use hotelband_core::{ApiIni, Config, MAX_WINDOW, MIN_DELAY, Millis, base_url, is_http_url};
+use hotelband_core::{
+    ApiIni, Config, MAX_WINDOW, MIN_DELAY, Millis, base_url, decimal_nanos, is_http_url,
+    nanos_to_ms,
+};
 
 /// The two API keys. `Debug` never shows them.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -144,18 +147,21 @@ impl Field {
         }
     }
 
-    /// The label shown next to the input.
-    pub(crate) const fn label(self) -> &'static str {
+    /// The label shown next to the input; the limits come from the core's constants.
+    pub(crate) fn label(self) -> String {
         match self {
-            Field::HotelUrl => "Hotel URL",
-            Field::HotelKey => "Hotel key",
-            Field::BandUrl => "Band URL",
-            Field::BandKey => "Band key",
-            Field::Proxy => "CORS proxy prefix (optional)",
-            Field::Delay => "Delay between requests (s, at least 1)",
-            Field::Retries => "Attempts per request",
-            Field::Window => "Window (slots 1..N, N ≤ 200)",
-            Field::Recheck => "Recheck every (s, only when polite)",
+            Field::HotelUrl => "Hotel URL".to_owned(),
+            Field::HotelKey => "Hotel key".to_owned(),
+            Field::BandUrl => "Band URL".to_owned(),
+            Field::BandKey => "Band key".to_owned(),
+            Field::Proxy => "CORS proxy prefix (optional)".to_owned(),
+            Field::Delay => format!(
+                "Delay between requests (s, at least {})",
+                seconds_text(MIN_DELAY_MS)
+            ),
+            Field::Retries => "Attempts per request".to_owned(),
+            Field::Window => format!("Window (slots 1..N, N ≤ {MAX_WINDOW})"),
+            Field::Recheck => "Recheck every (s, only when polite)".to_owned(),
         }
     }
 }
@@ -314,18 +320,21 @@ fn key(text: &str, service: &str) -> Result<String, String> {
 
 fn seconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
     let min_s = seconds_text(min_ms);
-    let value: f64 = text
-        .parse()
-        .map_err(|_| format!("{what} must be a number of seconds, at least {min_s}"))?;
-    if !value.is_finite() || value * 1000.0 < min_ms as f64 {
+    // Read with integers, not `f64`: a sign is allowed, a negative is below any minimum.
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let nanos = decimal_nanos(unsigned)
+        .ok_or_else(|| format!("{what} must be a number of seconds, at least {min_s}"))?;
+    if negative || nanos < min_ms.saturating_mul(1_000_000) {
         return Err(format!("{what} must be at least {min_s} s"));
     }
-    let ms = (value * 1000.0).round();
-    if ms > MAX_SECONDS_MS as f64 {
+    let ms = nanos_to_ms(nanos);
+    if ms > MAX_SECONDS_MS {
         return Err(format!("{what} must be at most a day"));
     }
-    // Finite, in min_ms..=MAX_SECONDS_MS, so the cast is exact enough and cannot wrap.
-    Ok(ms as u64)
+    Ok(ms)
 }
 
 fn whole(text: &str, min: u32, max: u32, what: &str) -> Result<u32, String> {
@@ -408,6 +417,19 @@ mod tests {
         let mut d = good();
         d.text[Field::Delay.index()] = "1.25".into();
         assert_eq!(d.validate().unwrap().delay_ms, 1250);
+        d.text[Field::Delay.index()] = "+2.0005".into();
+        assert_eq!(d.validate().unwrap().delay_ms, 2001);
+        d.text[Field::Delay.index()] = "86400.0004".into();
+        assert_eq!(d.validate().unwrap().delay_ms, 86_400_000);
+        d.text[Field::Delay.index()] = "86400.0005".into();
+        assert_eq!(refused(&d), vec![Field::Delay]);
+    }
+
+    #[test]
+    fn the_limit_labels_come_from_the_core() {
+        assert!(Field::Window.label().contains(&format!("≤ {MAX_WINDOW}")));
+        let min = seconds_text(MIN_DELAY.0);
+        assert!(Field::Delay.label().contains(&format!("at least {min})")));
     }
 
     #[test]

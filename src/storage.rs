@@ -85,7 +85,9 @@ pub(crate) fn save_last_sent(epoch_ms: f64) {
 /// When any page of this origin last sent a request, so a reloaded or taking-over tab
 /// keeps the one-request-per-second rule across the handover.
 pub(crate) fn load_last_sent() -> Option<f64> {
-    read(local(), LAST_SENT)?.parse().ok()
+    // Written as whole milliseconds; read as an integer too (no float parser in the wasm).
+    let ms: u64 = read(local(), LAST_SENT)?.parse().ok()?;
+    Some(ms as f64)
 }
 
 /// The slots this page last knew it held (or was reserving) for the account tagged `tag`,

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::api::{MIN_DELAY, base_url};
+use crate::decimal::{decimal_nanos, nanos_to_ms};
 use crate::text::safe_text;
 use crate::time::Millis;
 
-/// The longest `delay` accepted, in seconds: beyond an hour it is a typo.
-const MAX_DELAY_SECS: f64 = 3600.0;
+/// The longest `delay` accepted, in nanoseconds: beyond an hour it is a typo.
+const MAX_DELAY_NANOS: u64 = 3_600_000_000_000;
 
 /// The parsed `api.ini`: a base URL and key per service, and the global settings.
 ///
@@ -215,16 +216,10 @@ fn parse_retries(value: &str) -> Result<u32, IniError> {
 
 /// Seconds, decimals allowed (`0.5`), to whole milliseconds.
 fn parse_delay(value: &str) -> Result<u64, IniError> {
-    let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let secs = value
-        .parse::<f64>()
-        .ok()
-        .filter(|secs| plain && secs.is_finite() && (0.0..=MAX_DELAY_SECS).contains(secs))
+    let nanos = decimal_nanos(value)
+        .filter(|&n| n <= MAX_DELAY_NANOS)
         .ok_or_else(|| bad_number("delay", value))?;
-    // In range 0..=3_600_000 after the filter above, so the cast is exact enough and cannot wrap.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = (secs * 1000.0).round() as u64;
-    Ok(ms)
+    Ok(nanos_to_ms(nanos))
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@
 mod api;
 mod backoff;
 mod config;
+mod decimal;
 mod event;
 mod handover;
 mod holds;
@@ -51,6 +52,7 @@ pub use api::{
     SlotError, base_url, classify, classify_lenient, is_http_url, json, unavailable_retry_after,
 };
 pub use config::Config;
+pub use decimal::{decimal_nanos, nanos_to_ms};
 pub use event::{Event, EventKind, describe};
 pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::ctx::ctx;
+use crate::log_markup;
 
 /// `#activity-log`: one `li` per event.
 #[component]
@@ -19,15 +20,13 @@ pub(crate) fn ActivityLog() -> impl IntoView {
     view! {
         <section class="panel log" aria-labelledby="activity-title">
             <h2 id="activity-title">"Activity"</h2>
-            <ol id="activity-log" class="scroll" node_ref=list>
-                <For each=move || board.activity.get() key=|line| line.seq let:line>
-                    <li>
-                        <time>{line.time}</time>
-                        " "
-                        {line.text}
-                    </li>
-                </For>
-            </ol>
+            // Markup, not a keyed list: see log_markup.rs.
+            <ol
+                id="activity-log"
+                class="scroll"
+                node_ref=list
+                inner_html=move || board.activity.with(log_markup::activity)
+            ></ol>
         </section>
     }
 }

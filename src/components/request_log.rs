@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::board::RequestRow;
 use crate::ctx::ctx;
+use crate::log_markup;
 
 /// `#request-log`: one `tr` per request (the header row is outside it).
 #[component]
@@ -33,36 +33,13 @@ pub(crate) fn RequestLog() -> impl IntoView {
                             <th scope="col">"attempt"</th>
                         </tr>
                     </thead>
-                    <tbody id="request-log">
-                        <For
-                            each=move || board.requests.get()
-                            key=|row| row.seq
-                            children=|row: RequestRow| {
-                                let class = row_class(&row.status);
-                                view! {
-                                    <tr class=class>
-                                        <td>{row.time}</td>
-                                        <td>{row.service.name()}</td>
-                                        <td>{row.method}</td>
-                                        <td>{row.path}</td>
-                                        <td>{row.status}</td>
-                                        <td class="num">{row.latency_ms}</td>
-                                        <td class="num">{row.attempt}</td>
-                                    </tr>
-                                }
-                            }
-                        />
-                    </tbody>
+                    // Markup, not a keyed list: see log_markup.rs.
+                    <tbody
+                        id="request-log"
+                        inner_html=move || board.requests.with(log_markup::requests)
+                    ></tbody>
                 </table>
             </div>
         </section>
-    }
-}
-
-fn row_class(status: &str) -> &'static str {
-    if status.starts_with('2') {
-        "ok"
-    } else {
-        "fail"
     }
 }
