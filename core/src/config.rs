@@ -1,5 +1,6 @@
 //! The session's settings.
 
+use crate::api::MIN_DELAY;
 use crate::ini::ApiIni;
 use crate::time::Millis;
 
@@ -36,7 +37,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            delay: Millis(1000),
+            delay: MIN_DELAY,
             retries: 3,
             window: 20,
             recheck: Millis(5000),

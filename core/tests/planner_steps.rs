@@ -69,15 +69,20 @@ fn cold_reserves(session: &mut Session, now: &mut Millis) -> [Request; 2] {
     [hotel, band]
 }
 
+/// A cold pair on slot 4: [`cold_reserves`], then both reserves answered 200 `after` later.
+fn cold_pair(session: &mut Session, now: &mut Millis, after: Millis) {
+    let [hotel, band] = cold_reserves(session, now);
+    *now = now.saturating_add(after);
+    session.handle_response(*now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(*now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    assert_eq!(session.view().pair, Some(slot(4)));
+}
+
 #[test]
 fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds_once_nothing_better_is_free() {
     let mut now = Millis(0);
     let mut session = Session::new(now, Config::default());
-    let [hotel, band] = cold_reserves(&mut session, &mut now);
-    now = now.saturating_add(Millis(50));
-    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
-    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
-    assert_eq!(session.view().pair, Some(slot(4)));
+    cold_pair(&mut session, &mut now, Millis(50));
     let pair_events = std::iter::from_fn(|| session.poll_event())
         .filter(|e| matches!(e.kind, EventKind::PairSecured { .. }))
         .count();
@@ -98,10 +103,7 @@ fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds_once_nothing_bet
 fn after_a_cold_upgrade_the_holds_are_read_before_the_old_pair_is_released() {
     let mut now = Millis(0);
     let mut session = Session::new(now, Config::default());
-    let [hotel, band] = cold_reserves(&mut session, &mut now);
-    now = now.saturating_add(Millis(1));
-    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
-    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    cold_pair(&mut session, &mut now, Millis(1));
     // The holds read is put off while 2 is free at the band; it opens at the hotel.
     for (service, slots) in [(Service::Hotel, [2, 7]), (Service::Band, [2, 9])] {
         let read = take(&mut session, &mut now);
@@ -217,11 +219,7 @@ fn take(session: &mut Session, now: &mut Millis) -> Request {
 /// of lists with nothing better (hotel 7 9, band 9), then its holds read at both; the next
 /// requests out are the free list reads of the next paced slot.
 fn cold_pair_with_holds_read(session: &mut Session, now: &mut Millis) {
-    let [hotel, band] = cold_reserves(session, now);
-    *now = now.saturating_add(Millis(1));
-    session.handle_response(*now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
-    session.handle_response(*now, band.id, reply(200, None, r#"{"id":"4"}"#));
-    assert_eq!(session.view().pair, Some(slot(4)));
+    cold_pair(session, now, Millis(1));
     for (service, slots) in [(Service::Hotel, &[7, 9][..]), (Service::Band, &[9][..])] {
         let read = take(session, now);
         assert_eq!((read.service, read.op), (service, Op::Available));
@@ -270,10 +268,7 @@ fn a_new_free_list_is_chosen_on_with_the_other_services_list_of_the_last_paced_s
 fn a_free_list_two_paced_slots_old_is_not_chosen_on() {
     let mut now = Millis(0);
     let mut session = Session::new(now, Config::default());
-    let [hotel, band] = cold_reserves(&mut session, &mut now);
-    now = now.saturating_add(Millis(1));
-    session.handle_response(now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
-    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    cold_pair(&mut session, &mut now, Millis(1));
     // The hotel's first list since the pair shows 2; the band's last list (2 free there too)
     // was read before the reserves: two paced slots ago, too old to reserve on. The band reads
     // again first.

@@ -9,14 +9,8 @@ use hotelband_core::{AutoState, Config, EventKind, Millis, Op, Service, Slot};
 /// The core's settings in the simulations: the real 1 s pacing, the default (eager) rescans.
 pub fn core_config(seed: u64) -> Config {
     Config {
-        delay: Millis(1000),
-        retries: 3,
-        window: 20,
-        recheck: Millis(5000),
-        polite: false,
-        spare_hold: false,
-        request_timeout: Millis(10_000),
         seed,
+        ..Config::default()
     }
 }
 
