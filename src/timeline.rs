@@ -234,7 +234,9 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
     // Early in a page's life the span reaches before its clock's zero: `now` stays at the
     // right end all the same, so the axis always reads "-10 min … now".
     let start = end - span;
-    let x = |t: Millis| LEFT + ((t.0 as f64).clamp(start, end) - start) / span * plot;
+    // `max` and `min`, not `clamp`: clamp's NaN assertion formats floats, which alone brings
+    // Rust's float printing (~13 KB) into the wasm.
+    let x = |t: Millis| LEFT + ((t.0 as f64).max(start).min(end) - start) / span * plot;
     let shown = |to: Option<Millis>| to.is_none_or(|to| to.0 as f64 >= start);
     let holds: Vec<&Hold> = timeline.holds.iter().filter(|h| shown(h.to)).collect();
     let pairs: Vec<&PairSpan> = timeline.pairs.iter().filter(|p| shown(p.to)).collect();
