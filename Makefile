@@ -18,9 +18,10 @@ toolchain:
 browser-toolchain:
 	scripts/toolchain.sh --browser
 
-## The page, with build-time brotli and gzip variants of every file (served by the emulator).
+## The page, its JavaScript minified, with build-time brotli and gzip variants of every file (served by the emulator).
 dist: toolchain
 	trunk build --release --offline
+	node tools/minify.mjs dist
 	scripts/precompress.sh dist
 
 ## Formatting, clippy, unused dependencies (cargo-machete), and the core still building for

@@ -32,9 +32,12 @@ if ! cargo machete --version >/dev/null 2>&1; then
   cargo install cargo-machete --locked
 fi
 
-# wasm-opt from npm's binaryen: Debian's binaryen 108 emits a module that fails to load.
-if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
-  say "installing binaryen (wasm-opt) from npm"
+# From npm (tools/package.json): wasm-opt from binaryen (Debian's binaryen 108 emits a module
+# that fails to load) and terser (tools/minify.mjs).
+npm_want() { node -p "require('./tools/package.json').devDependencies['$1']"; }
+if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $(npm_want binaryen | cut -d. -f1)" ||
+  [ "$(tools/node_modules/.bin/terser --version 2>/dev/null)" != "terser $(npm_want terser)" ]; then
+  say "installing binaryen (wasm-opt) and terser from npm"
   npm ci --prefix tools --no-audit --no-fund
 fi
 
