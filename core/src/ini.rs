@@ -4,7 +4,6 @@
 //! Lenient where users differ (case of names, `=` or `:`, quotes, `;`/`#` comments, a BOM, CRLF),
 //! strict where a mistake would bite later (missing keys, bad numbers, non-http(s) URLs).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::api::{MIN_DELAY, base_url};
@@ -90,7 +89,27 @@ impl fmt::Debug for ApiIni {
     }
 }
 
-type Sections = BTreeMap<String, BTreeMap<String, String>>;
+/// The file's sections and their `key = value` lines, in the file's order: a key given twice
+/// keeps its last value, and a section given twice is one section. A vector rather than maps:
+/// a file has a dozen lines, and the page's wasm gets none of `BTreeMap`'s code.
+#[derive(Default)]
+struct Sections {
+    names: Vec<String>,
+    /// (section, key, value)
+    lines: Vec<(String, String, String)>,
+}
+
+impl Sections {
+    fn has(&self, section: &str) -> bool {
+        self.names.iter().any(|name| name == section)
+    }
+
+    fn get(&self, section: &str, key: &str) -> Option<&str> {
+        let mut lines = self.lines.iter().rev();
+        let (_, _, value) = lines.find(|(s, k, _)| s == section && k == key)?;
+        Some(value)
+    }
+}
 
 impl ApiIni {
     /// Parses the text of an `api.ini` as users have it.
@@ -100,14 +119,13 @@ impl ApiIni {
         let hotel_key = required(&sections, "hotel", "key")?.to_owned();
         let band_url = url(&sections, "band")?;
         let band_key = required(&sections, "band", "key")?.to_owned();
-        let global = sections.get("global");
-        let retries = global
-            .and_then(|keys| keys.get("retries"))
-            .map(|value| parse_retries(value))
+        let retries = sections
+            .get("global", "retries")
+            .map(parse_retries)
             .transpose()?;
-        let delay_ms = global
-            .and_then(|keys| keys.get("delay"))
-            .map(|value| parse_delay(value))
+        let delay_ms = sections
+            .get("global", "delay")
+            .map(parse_delay)
             .transpose()?;
         Ok(ApiIni {
             hotel_url,
@@ -128,7 +146,7 @@ impl ApiIni {
 }
 
 fn read_sections(text: &str) -> Result<Sections, IniError> {
-    let mut sections = Sections::new();
+    let mut sections = Sections::default();
     // Keys before any section header are kept under "" and ignored.
     let mut current = String::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -140,7 +158,9 @@ fn read_sections(text: &str) -> Result<Sections, IniError> {
         if let Some(inner) = line.strip_prefix('[') {
             let name = inner.strip_suffix(']').ok_or_else(|| syntax(index, line))?;
             current = name.trim().to_ascii_lowercase();
-            sections.entry(current.clone()).or_default();
+            if !sections.has(&current) {
+                sections.names.push(current.clone());
+            }
             continue;
         }
         let split = line.find(['=', ':']).ok_or_else(|| syntax(index, line))?;
@@ -150,9 +170,8 @@ fn read_sections(text: &str) -> Result<Sections, IniError> {
         }
         let value = unquote(line[split + 1..].trim());
         sections
-            .entry(current.clone())
-            .or_default()
-            .insert(key, value.to_owned());
+            .lines
+            .push((current.clone(), key, value.to_owned()));
     }
     Ok(sections)
 }
@@ -177,11 +196,11 @@ fn unquote(value: &str) -> &str {
 }
 
 fn required<'a>(sections: &'a Sections, section: &str, key: &str) -> Result<&'a str, IniError> {
-    let keys = sections
-        .get(section)
-        .ok_or_else(|| IniError::MissingSection(section.to_owned()))?;
-    keys.get(key)
-        .map(String::as_str)
+    if !sections.has(section) {
+        return Err(IniError::MissingSection(section.to_owned()));
+    }
+    sections
+        .get(section, key)
         .filter(|value| !value.is_empty())
         .ok_or_else(|| IniError::MissingKey {
             section: section.to_owned(),
@@ -267,6 +286,18 @@ mod tests {
         assert_eq!(ini.band_key, KEY);
         assert_eq!(ini.retries, None);
         assert_eq!(ini.delay_ms, None);
+    }
+
+    #[test]
+    fn a_key_given_twice_keeps_its_last_value_and_a_section_given_twice_is_one() {
+        let text = format!(
+            "retries = 9\n[hotel]\nurl = https://old.test/api\n[band]\nurl = https://b.test/api\n\
+             key = {KEY}\n[hotel]\nkey = {KEY}\nurl = https://new.test/api\n[global]\nretries = 4\n"
+        );
+        let ini = ApiIni::parse(&text).expect("valid");
+        assert_eq!(ini.hotel_url, "https://new.test/api");
+        assert_eq!(ini.hotel_key, KEY, "the second [hotel] adds to the first");
+        assert_eq!(ini.retries, Some(4), "a key before any section is ignored");
     }
 
     #[test]

@@ -42,6 +42,7 @@ mod rng;
 mod session;
 #[cfg(feature = "sim")]
 pub mod sim;
+mod slot_set;
 mod text;
 mod time;
 mod view;
