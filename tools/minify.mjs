@@ -1,35 +1,84 @@
-// Minifies the page's JavaScript (wasm-bindgen's glue) in a built `dist/` with terser, and
-// rewrites its `integrity` hash in index.html so the browser still accepts it.
+// Shrinks a built page in place: the names the wasm and its JavaScript glue share (a hundred
+// and more imports like `__wbg_set_body_36d695514d0e1984`, the exports) become one or two
+// letters in both, then terser minifies the glue, and index.html gets the new integrity hashes.
 // Usage: node tools/minify.mjs DIST
 //
 // Not trunk's own `minify`: its JS minifier is known to break wasm-bindgen glue
-// (trunk-rs/trunk#761). Terser keeps property names, which is what the glue and the wasm's
-// import object share. The file keeps trunk's name: the same build gives the same bytes.
+// (trunk-rs/trunk#761). Terser keeps property names, and the renaming is checked: each import
+// the wasm asks for must be renamed once in the glue's import object. The files keep trunk's
+// names: the same build gives the same bytes.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { minify } from "terser";
 
 const dir = process.argv[2];
-if (!dir) {
-  console.error("usage: node tools/minify.mjs DIST");
-  process.exit(2);
-}
-const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
+if (!dir) fail("usage: node tools/minify.mjs DIST");
 
+const one = (what, test) => {
+  const found = readdirSync(dir).filter(test);
+  if (found.length !== 1) fail(`expected one ${what} in ${dir}, found ${found.length}`);
+  return join(dir, found[0]);
+};
+const wasmPath = one("wasm", (f) => f.endsWith("_bg.wasm"));
+const jsPath = one("JavaScript file", (f) => f.endsWith(".js"));
 const htmlPath = join(dir, "index.html");
+const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
+const moduleOf = (bytes) => {
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => i.module));
+  if (modules.size !== 1) fail(`expected the wasm to import from one module, found ${modules.size}`);
+  return [...modules][0];
+};
+
+const [wasmBefore, jsBefore] = [readFileSync(wasmPath), readFileSync(jsPath, "utf8")];
+const moduleBefore = moduleOf(wasmBefore);
+
+// binaryen renames every import, export and import module, and prints what became what.
+const wasmOpt = join(dirname(fileURLToPath(import.meta.url)), "node_modules", ".bin", "wasm-opt");
+const renamed = JSON.parse(
+  execFileSync(wasmOpt, [wasmPath, "--minify-imports-and-exports-and-modules", "-o", wasmPath], {
+    encoding: "utf8",
+  }),
+);
+const wasmAfter = readFileSync(wasmPath);
+
+let js = jsBefore;
+// An import is a key of the glue's import object (`__wbg_…: function(…)`), exactly once.
+for (const [, from, to] of renamed.imports) {
+  const key = new RegExp(`(?<=[{,\\s])${from}(?=:)`, "g");
+  const count = (js.match(key) ?? []).length;
+  if (count !== 1) fail(`the glue names import ${from} ${count} times, not once`);
+  js = js.replace(key, () => to);
+}
+const moduleKey = JSON.stringify(moduleBefore) + ":";
+if (js.split(moduleKey).length !== 2) fail(`the glue has no single ${moduleKey} import module`);
+js = js.replace(moduleKey, () => JSON.stringify(moduleOf(wasmAfter)) + ":");
+// An export is only ever read as `wasm.<name>`.
+for (const [from, to] of renamed.exports) {
+  js = js.replace(new RegExp(`(?<=\\bwasm\\.)${from}\\b`, "g"), () => to);
+}
+
+const { code } = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
+writeFileSync(jsPath, code);
+
 let html = readFileSync(htmlPath, "utf8");
-for (const name of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
-  const path = join(dir, name);
-  const source = readFileSync(path, "utf8");
-  const { code } = await minify(source, { module: true, compress: { passes: 2 }, mangle: true });
-  const [before, after] = [sri(source), sri(code)];
-  if (!html.includes(before)) {
-    console.error(`minify: index.html has no integrity ${before} for ${name}`);
-    process.exit(1);
-  }
-  html = html.replaceAll(before, after);
-  writeFileSync(path, code);
-  console.log(`minify: ${name} ${source.length} -> ${code.length} bytes`);
+for (const [before, after] of [
+  [jsBefore, code],
+  [wasmBefore, wasmAfter],
+]) {
+  const old = sri(before);
+  if (!html.includes(old)) fail(`index.html has no integrity ${old}`);
+  html = html.replaceAll(old, sri(after));
 }
 writeFileSync(htmlPath, html);
+console.log(
+  `minify: glue ${jsBefore.length} -> ${code.length} bytes, wasm ${wasmBefore.length} -> ` +
+    `${wasmAfter.length} bytes (${renamed.imports.length} imports, ${renamed.exports.length} exports renamed)`,
+);
+
+function fail(message) {
+  console.error(`minify: ${message}`);
+  process.exit(1);
+}
