@@ -1,6 +1,7 @@
-// Shrinks a built page in place: the names the wasm and its JavaScript glue share (a hundred
-// and more imports like `__wbg_set_body_36d695514d0e1984`, the exports) become one or two
-// letters in both, then terser minifies the glue, and index.html gets the new integrity hashes.
+// Shrinks a page trunk built, in place: wasm-opt optimises the wasm for size and renames what it
+// shares with its JavaScript glue (a hundred and more imports like
+// `__wbg_set_body_36d695514d0e1984`, the exports) to one or two letters, the glue gets the same
+// names and is minified by terser, and index.html gets the new integrity hashes.
 // Usage: node tools/minify.mjs DIST
 //
 // Not trunk's own `minify`: its JS minifier is known to break wasm-bindgen glue
@@ -35,18 +36,27 @@ const moduleOf = (bytes) => {
 const [wasmBefore, jsBefore] = [readFileSync(wasmPath), readFileSync(jsPath, "utf8")];
 const moduleBefore = moduleOf(wasmBefore);
 
-// binaryen renames every import, export and import module, and prints what became what.
+// One wasm-opt run (a second one gains nothing). The renaming pass prints what became what, as
+// a JSON object per round of `--converge`: the later rounds rename the new names again.
 const wasmOpt = join(dirname(fileURLToPath(import.meta.url)), "node_modules", ".bin", "wasm-opt");
-const renamed = JSON.parse(
-  execFileSync(wasmOpt, [wasmPath, "--minify-imports-and-exports-and-modules", "-o", wasmPath], {
-    encoding: "utf8",
-  }),
-);
+const optimise = ["-Oz", "--converge", "--strip-producers", "--minify-imports-and-exports-and-modules"];
+const printed = execFileSync(wasmOpt, [wasmPath, ...optimise, "-o", wasmPath], { encoding: "utf8" });
+const rounds = JSON.parse(`[${printed.trim().replace(/\}\s*\{/g, "},{")}]`);
+const renamed = (pairs) => {
+  const names = new Map(pairs(rounds[0]));
+  for (const round of rounds.slice(1)) {
+    const again = new Map(pairs(round));
+    for (const [from, to] of names) names.set(from, again.get(to) ?? to);
+  }
+  return names;
+};
+const imports = renamed((round) => round.imports.map(([, from, to]) => [from, to]));
+const exports = renamed((round) => round.exports);
 const wasmAfter = readFileSync(wasmPath);
 
 let js = jsBefore;
 // An import is a key of the glue's import object (`__wbg_…: function(…)`), exactly once.
-for (const [, from, to] of renamed.imports) {
+for (const [from, to] of imports) {
   const key = new RegExp(`(?<=[{,\\s])${from}(?=:)`, "g");
   const count = (js.match(key) ?? []).length;
   if (count !== 1) fail(`the glue names import ${from} ${count} times, not once`);
@@ -56,7 +66,7 @@ const moduleKey = JSON.stringify(moduleBefore) + ":";
 if (js.split(moduleKey).length !== 2) fail(`the glue has no single ${moduleKey} import module`);
 js = js.replace(moduleKey, () => JSON.stringify(moduleOf(wasmAfter)) + ":");
 // An export is only ever read as `wasm.<name>`.
-for (const [from, to] of renamed.exports) {
+for (const [from, to] of exports) {
   js = js.replace(new RegExp(`(?<=\\bwasm\\.)${from}\\b`, "g"), () => to);
 }
 
@@ -75,7 +85,7 @@ for (const [before, after] of [
 writeFileSync(htmlPath, html);
 console.log(
   `minify: glue ${jsBefore.length} -> ${code.length} bytes, wasm ${wasmBefore.length} -> ` +
-    `${wasmAfter.length} bytes (${renamed.imports.length} imports, ${renamed.exports.length} exports renamed)`,
+    `${wasmAfter.length} bytes (${imports.size} imports, ${exports.size} exports renamed)`,
 );
 
 function fail(message) {
