@@ -36,10 +36,23 @@ const moduleOf = (bytes) => {
 const [wasmBefore, jsBefore] = [readFileSync(wasmPath), readFileSync(jsPath, "utf8")];
 const moduleBefore = moduleOf(wasmBefore);
 
+// Leptos always builds the browser side of its server functions, and with it wasm-streams'
+// stream classes. They are exported, so neither the linker nor wasm-opt drops them, but this
+// page calls no server function: both the wasm and the glue lose them.
+const unusedClasses = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+const unusedExports = "*intounderlying*";
+
 // One wasm-opt run (a second one gains nothing). The renaming pass prints what became what, as
 // a JSON object per round of `--converge`: the later rounds rename the new names again.
 const wasmOpt = join(dirname(fileURLToPath(import.meta.url)), "node_modules", ".bin", "wasm-opt");
-const optimise = ["-Oz", "--converge", "--strip-producers", "--minify-imports-and-exports-and-modules"];
+const optimise = [
+  "--remove-exports",
+  `--pass-arg=remove-exports@${unusedExports}`,
+  "-Oz",
+  "--converge",
+  "--strip-producers",
+  "--minify-imports-and-exports-and-modules",
+];
 const printed = execFileSync(wasmOpt, [wasmPath, ...optimise, "-o", wasmPath], { encoding: "utf8" });
 const rounds = JSON.parse(`[${printed.trim().replace(/\}\s*\{/g, "},{")}]`);
 const renamed = (pairs) => {
@@ -55,6 +68,19 @@ const exports = renamed((round) => round.exports);
 const wasmAfter = readFileSync(wasmPath);
 
 let js = jsBefore;
+for (const name of unusedClasses) {
+  const parts = [
+    // The class, and its `Symbol.dispose` line.
+    new RegExp(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n(if \\(Symbol\\.dispose\\) ${name}\\.[^\\n]*\\n)?`, "m"),
+    // Its FinalizationRegistry (a three-line `const`).
+    new RegExp(`^const ${name}Finalization = [^;]*;\\n`, "m"),
+  ];
+  for (const part of parts) {
+    if (!part.test(js)) fail(`the glue has no ${part} to drop`);
+    js = js.replace(part, "");
+  }
+  if (js.includes(name)) fail(`the glue still uses ${name}`);
+}
 // An import is a key of the glue's import object (`__wbg_…: function(…)`), exactly once.
 for (const [from, to] of imports) {
   const key = new RegExp(`(?<=[{,\\s])${from}(?=:)`, "g");
@@ -65,9 +91,13 @@ for (const [from, to] of imports) {
 const moduleKey = JSON.stringify(moduleBefore) + ":";
 if (js.split(moduleKey).length !== 2) fail(`the glue has no single ${moduleKey} import module`);
 js = js.replace(moduleKey, () => JSON.stringify(moduleOf(wasmAfter)) + ":");
-// An export is only ever read as `wasm.<name>`.
+// An export is only ever read as `wasm.<name>`, and each one read must still be there.
 for (const [from, to] of exports) {
   js = js.replace(new RegExp(`(?<=\\bwasm\\.)${from}\\b`, "g"), () => to);
+}
+const exported = new Set(exports.values());
+for (const [, name] of js.matchAll(/\bwasm\.([\w$]+)/g)) {
+  if (!exported.has(name)) fail(`the glue reads wasm.${name}, which the wasm does not export`);
 }
 
 const { code } = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
