@@ -78,7 +78,7 @@ fn scrub(message: &str, key: &str) -> String {
     let text = if key.is_empty() {
         message.to_owned()
     } else {
-        message.replace(key, "<key>")
+        hotelband_core::replace_all(message, key, "<key>")
     };
     // "TypeError: Failed to fetch" says less to a user than the plain reason.
     let text = text.strip_prefix("TypeError: ").unwrap_or(&text);

@@ -40,7 +40,7 @@ pub fn is_http_url(text: &str) -> bool {
 
 /// The lower-case scheme and what follows it, if `text` is an http(s) URL with a host.
 fn http_parts(text: &str) -> Option<(&'static str, &str)> {
-    let split = text.find("://")?;
+    let split = crate::text::find(text, "://")?;
     let scheme = match text[..split].to_ascii_lowercase().as_str() {
         "http" => "http://",
         "https" => "https://",

@@ -42,12 +42,70 @@ fn strip_tags(raw: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    decode_entities(&out)
+}
+
+/// The entities error pages use most, and what they stand for.
+const ENTITIES: [(&str, &str); 6] = [
+    ("&nbsp;", " "),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&#39;", "'"),
+    ("&amp;", "&"),
+];
+
+/// [`ENTITIES`] decoded in one pass: `&amp;lt;` is `&lt;`, not `<`.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match ENTITIES.iter().find(|(entity, _)| rest.starts_with(entity)) {
+            Some((entity, plain)) => {
+                out.push_str(plain);
+                rest = &rest[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Byte offset of `needle` in `haystack`. A plain window search rather than `str::find`, and
+/// [`replace_all`] rather than `str::replace`: these texts are short, and the page's wasm then
+/// carries no two-way string searcher.
+pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+/// `text` with every `from` replaced by `to`, as `str::replace` (see [`find`]); an empty `from`
+/// changes nothing.
+#[must_use]
+pub fn replace_all(text: &str, from: &str, to: &str) -> String {
+    if from.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find(rest, from) {
+        out.push_str(&rest[..at]);
+        out.push_str(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
@@ -135,6 +193,29 @@ mod tests {
         assert!(!safe.contains("0123456789abcdef0123"), "{safe}");
         assert!(safe_text("Bearer hunter2-secret").contains("[redacted]"));
         assert!(!safe_text("Bearer hunter2-secret").contains("hunter2"));
+    }
+
+    #[test]
+    fn decodes_each_entity_once() {
+        assert_eq!(
+            decode_entities("a&lt;b&gt; &quot;c&#39; &amp;lt; &amp&nbsp;é&"),
+            "a<b> \"c' &lt; &amp é&"
+        );
+    }
+
+    #[test]
+    fn finds_and_replaces_as_str_does() {
+        for (text, from) in [
+            ("aXbXXc", "X"),
+            ("ééé", "é"),
+            ("key-key", "key"),
+            ("none", "zz"),
+        ] {
+            assert_eq!(find(text, from), text.find(from), "{text} {from}");
+            assert_eq!(replace_all(text, from, "<k>"), text.replace(from, "<k>"));
+        }
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(replace_all("abc", "", "x"), "abc");
     }
 
     #[test]
