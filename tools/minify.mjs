@@ -1,7 +1,8 @@
 // Shrinks a page trunk built, in place: wasm-opt optimises the wasm for size and renames what it
 // shares with its JavaScript glue (a hundred and more imports like
 // `__wbg_set_body_36d695514d0e1984`, the exports) to one or two letters, the glue gets the same
-// names and is minified by terser, and index.html gets the new integrity hashes.
+// names and is minified by terser, csso minifies the stylesheet, and index.html loses its
+// comments and gets the new integrity hashes.
 // Usage: node tools/minify.mjs DIST
 //
 // Not trunk's own `minify`: its JS minifier is known to break wasm-bindgen glue
@@ -13,6 +14,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { minify as minifyCss } from "csso";
 import { minify } from "terser";
 
 const dir = process.argv[2];
@@ -25,6 +27,7 @@ const one = (what, test) => {
 };
 const wasmPath = one("wasm", (f) => f.endsWith("_bg.wasm"));
 const jsPath = one("JavaScript file", (f) => f.endsWith(".js"));
+const cssPath = one("stylesheet", (f) => f.endsWith(".css"));
 const htmlPath = join(dir, "index.html");
 const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
 const moduleOf = (bytes) => {
@@ -103,10 +106,16 @@ for (const [, name] of js.matchAll(/\bwasm\.([\w$]+)/g)) {
 const { code } = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
 writeFileSync(jsPath, code);
 
-let html = readFileSync(htmlPath, "utf8");
+const cssBefore = readFileSync(cssPath, "utf8");
+const css = minifyCss(cssBefore).css;
+writeFileSync(cssPath, css);
+
+// index.html keeps its markup; only its comments go.
+let html = readFileSync(htmlPath, "utf8").replace(/\s*<!--[\s\S]*?-->/g, "");
 for (const [before, after] of [
   [jsBefore, code],
   [wasmBefore, wasmAfter],
+  [cssBefore, css],
 ]) {
   const old = sri(before);
   if (!html.includes(old)) fail(`index.html has no integrity ${old}`);
@@ -115,7 +124,8 @@ for (const [before, after] of [
 writeFileSync(htmlPath, html);
 console.log(
   `minify: glue ${jsBefore.length} -> ${code.length} bytes, wasm ${wasmBefore.length} -> ` +
-    `${wasmAfter.length} bytes (${imports.size} imports, ${exports.size} exports renamed)`,
+    `${wasmAfter.length} bytes (${imports.size} imports, ${exports.size} exports renamed), ` +
+    `css ${cssBefore.length} -> ${css.length} bytes`,
 );
 
 function fail(message) {
