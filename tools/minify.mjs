@@ -54,6 +54,7 @@ const optimise = [
   "-Oz",
   "--converge",
   "--strip-producers",
+  "--strip-target-features",
   "--minify-imports-and-exports-and-modules",
 ];
 const printed = execFileSync(wasmOpt, [wasmPath, ...optimise, "-o", wasmPath], { encoding: "utf8" });
