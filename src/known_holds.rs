@@ -18,7 +18,7 @@ pub(crate) fn to_remember(service: &ServiceView, before: &[u16]) -> Vec<u16> {
         Op::Reserve(slot) => Some(*slot),
         _ => None,
     }));
-    slots.sort_unstable();
+    hotelband_core::sort_slots(&mut slots);
     slots.dedup();
     slots.into_iter().map(Slot::get).collect()
 }

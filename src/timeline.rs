@@ -254,7 +254,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
             .filter(|h| h.service == service)
             .map(|h| h.slot)
             .collect();
-        slots.sort_unstable();
+        hotelband_core::sort_slots(&mut slots);
         slots.dedup();
         picture.labels.push(Label {
             x: 4.0,

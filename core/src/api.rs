@@ -432,7 +432,7 @@ fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
             None => skipped.push(safe_text(&item.to_json())),
         }
     }
-    slots.sort_unstable();
+    crate::slot_set::sort_slots(&mut slots);
     slots.dedup();
     Ok((slots, skipped))
 }

@@ -59,6 +59,7 @@ pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
 pub use session::Session;
+pub use slot_set::sort_slots;
 pub use text::replace_all;
 pub use time::Millis;
 pub use view::{AutoState, Busy, ServiceView, View};
