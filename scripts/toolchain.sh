@@ -32,12 +32,11 @@ if ! cargo machete --version >/dev/null 2>&1; then
   cargo install cargo-machete --locked
 fi
 
-# From npm (tools/package.json): wasm-opt from binaryen (Debian's binaryen 108 emits a module
-# that fails to load) and terser (tools/minify.mjs).
-npm_want() { node -p "require('./tools/package.json').devDependencies['$1']"; }
-if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $(npm_want binaryen | cut -d. -f1)" ||
-  [ "$(tools/node_modules/.bin/terser --version 2>/dev/null)" != "terser $(npm_want terser)" ]; then
-  say "installing binaryen (wasm-opt) and terser from npm"
+# From npm, pinned in tools/package.json: wasm-opt from binaryen (Debian's binaryen 108 emits a
+# module that fails to load), terser and csso (tools/minify.mjs). `npm ls` fails when any is
+# missing or at another version.
+if ! npm ls --prefix tools --depth=0 >/dev/null 2>&1; then
+  say "installing binaryen (wasm-opt), terser and csso from npm"
   npm ci --prefix tools --no-audit --no-fund
 fi
 
