@@ -3,7 +3,7 @@
 // `__wbg_set_body_36d695514d0e1984`, the exports) to one or two letters, the glue gets the same
 // names and is minified by terser, csso minifies the stylesheet, and index.html loses its
 // comments and gets the new integrity hashes.
-// Usage: node tools/minify.mjs DIST
+// Usage: node tools/minify.mjs DIST (right after `trunk build`: it expects trunk's output)
 //
 // Not trunk's own `minify`: its JS minifier is known to break wasm-bindgen glue
 // (trunk-rs/trunk#761). Terser keeps property names, and the renaming is checked: each import
@@ -31,7 +31,8 @@ const cssPath = one("stylesheet", (f) => f.endsWith(".css"));
 const htmlPath = join(dir, "index.html");
 const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
 const moduleOf = (bytes) => {
-  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => i.module));
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
+  const modules = new Set(imports.map((i) => i.module));
   if (modules.size !== 1) fail(`expected the wasm to import from one module, found ${modules.size}`);
   return [...modules][0];
 };
@@ -74,8 +75,11 @@ const wasmAfter = readFileSync(wasmPath);
 let js = jsBefore;
 for (const name of unusedClasses) {
   const parts = [
-    // The class, and its `Symbol.dispose` line.
-    new RegExp(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n(if \\(Symbol\\.dispose\\) ${name}\\.[^\\n]*\\n)?`, "m"),
+    // The class (up to its closing brace at the start of a line) and its `Symbol.dispose` line.
+    new RegExp(
+      `^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n(if \\(Symbol\\.dispose\\) ${name}\\.[^\\n]*\\n)?`,
+      "m",
+    ),
     // Its FinalizationRegistry (a three-line `const`).
     new RegExp(`^const ${name}Finalization = [^;]*;\\n`, "m"),
   ];
