@@ -75,11 +75,7 @@ fn method(op: Op) -> Method {
 
 /// Browser error texts do not include header values, but be sure: no key in any message.
 fn scrub(message: &str, key: &str) -> String {
-    let text = if key.is_empty() {
-        message.to_owned()
-    } else {
-        hotelband_core::replace_all(message, key, "<key>")
-    };
+    let text = hotelband_core::replace_all(message, key, "<key>");
     // "TypeError: Failed to fetch" says less to a user than the plain reason.
     let text = text.strip_prefix("TypeError: ").unwrap_or(&text);
     if text.is_empty() {

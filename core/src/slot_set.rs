@@ -1,5 +1,6 @@
-//! A set of slots kept as a sorted vector. The lanes' sets hold a handful of slots (at most the
-//! services' range), and a vector brings the page's wasm none of `BTreeSet`'s code.
+//! Slots kept ascending: a set as a sorted vector, and the one sort for slot lists. The lanes'
+//! sets hold a handful of slots (at most the services' range), and a vector brings the page's
+//! wasm none of `BTreeSet`'s code.
 
 use crate::api::Slot;
 
