@@ -18,7 +18,8 @@ toolchain:
 browser-toolchain:
 	scripts/toolchain.sh --browser
 
-## The page, its JavaScript minified, with build-time brotli and gzip variants of every file (served by the emulator).
+## The page (the wasm optimised, its glue and the css minified by tools/minify.mjs), with
+## build-time brotli and gzip variants of every file (served by the emulator).
 dist: toolchain
 	trunk build --release --offline
 	node tools/minify.mjs dist
