@@ -2,23 +2,13 @@
 //! sharing the pacer; an ambiguous manual write is checked by re-reading the holds, never sent
 //! again blindly; time going backwards is harmless.
 
+mod common;
+
+use common::{ok, slot};
 use hotelband_core::{
     ApiError, AutoState, Config, EventKind, Millis, Op, Outcome, Request, SEND_MARGIN, Service,
-    Session, Slot,
+    Session,
 };
-
-fn slot(n: u16) -> Slot {
-    Slot::new(n).expect("non-zero")
-}
-
-fn ok(body: &str) -> Outcome {
-    Outcome::Http {
-        status: 200,
-        reason: "OK".into(),
-        retry_after: None,
-        body: body.into(),
-    }
-}
 
 fn status(code: u16) -> Outcome {
     Outcome::Http {

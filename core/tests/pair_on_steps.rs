@@ -2,27 +2,12 @@
 //! out at once; when the band refuses (409) what the hotel granted (200), the hotel's hold is
 //! cancelled and the click ends with nothing held. Also: a click while auto-pair runs is refused.
 
+mod common;
+
+use common::{list, ok, reply, slot};
 use hotelband_core::{
-    AutoState, Busy, Config, EventKind, Millis, Op, Outcome, Request, Service, Session, Slot,
+    AutoState, Busy, Config, EventKind, Millis, Op, Outcome, Request, Service, Session,
 };
-
-fn slot(n: u16) -> Slot {
-    Slot::new(n).expect("non-zero")
-}
-
-fn reply(status: u16, body: &str) -> Outcome {
-    Outcome::Http {
-        status,
-        reason: String::new(),
-        retry_after: None,
-        body: body.into(),
-    }
-}
-
-fn list(slots: &[u16]) -> Outcome {
-    let items: Vec<String> = slots.iter().map(|n| format!(r#"{{"id":"{n}"}}"#)).collect();
-    reply(200, &format!("[{}]", items.join(",")))
-}
 
 /// Every request the session hands out until it has nothing more to do (stepping the clock to
 /// its deadlines), each answered by `answer`.
@@ -72,11 +57,13 @@ fn a_409_at_one_service_and_a_200_at_the_other_cancels_the_granted_hold() {
     assert_eq!(session.view().auto, AutoState::Off, "a click is manual");
     let sent = run(&mut session, &mut now, |request| {
         match (request.service, request.op) {
-            (Service::Hotel, Op::Reserve(n)) => reply(200, &format!(r#"{{"id":"{n}"}}"#)),
-            (Service::Band, Op::Reserve(_)) => {
-                reply(409, r#"{"code":409,"message":"Slot is not available."}"#)
-            }
-            (_, Op::Cancel(_)) => reply(200, r#"{"message":"cancelled"}"#),
+            (Service::Hotel, Op::Reserve(n)) => ok(&format!(r#"{{"id":"{n}"}}"#)),
+            (Service::Band, Op::Reserve(_)) => reply(
+                409,
+                None,
+                r#"{"code":409,"message":"Slot is not available."}"#,
+            ),
+            (_, Op::Cancel(_)) => ok(r#"{"message":"cancelled"}"#),
             (_, Op::Holds) => list(&[]),
             (_, Op::Available) => list(&[4, 7]),
         }
@@ -128,11 +115,11 @@ fn a_click_pairs_and_then_releases_the_old_pair() {
             Op::Available => list(&[4]),
             Op::Reserve(n) => {
                 mine.push(n.get());
-                reply(200, &format!(r#"{{"id":"{n}"}}"#))
+                ok(&format!(r#"{{"id":"{n}"}}"#))
             }
             Op::Cancel(n) => {
                 mine.retain(|&m| m != n.get());
-                reply(200, r#"{"message":"cancelled"}"#)
+                ok(r#"{"message":"cancelled"}"#)
             }
         }
     };

@@ -5,25 +5,10 @@
 //! 409 while the holds are unconfirmed (one holds read, then a new choice), and a choice made
 //! on each new free list with the other service's list of the last paced slot (not older).
 
-use hotelband_core::{Config, EventKind, Millis, Op, Outcome, Request, Service, Session, Slot};
+mod common;
 
-fn slot(n: u16) -> Slot {
-    Slot::new(n).expect("non-zero")
-}
-
-fn reply(status: u16, retry_after: Option<&str>, body: &str) -> Outcome {
-    Outcome::Http {
-        status,
-        reason: String::new(),
-        retry_after: retry_after.map(str::to_owned),
-        body: body.into(),
-    }
-}
-
-fn free(slots: &[u16]) -> Outcome {
-    let items: Vec<String> = slots.iter().map(|n| format!(r#"{{"id":"{n}"}}"#)).collect();
-    reply(200, None, &format!("[{}]", items.join(",")))
-}
+use common::{list, ok, reply, slot};
+use hotelband_core::{Config, EventKind, Millis, Op, Request, Service, Session};
 
 /// The next request to `service`, stepping the clock to the session's deadlines; reads at the
 /// other service are answered (holds: slot 4; free list: slot 9).
@@ -34,8 +19,8 @@ fn next(session: &mut Session, now: &mut Millis, service: Service) -> Request {
                 return request;
             }
             let outcome = match request.op {
-                Op::Holds => free(&[4]),
-                Op::Available => free(&[9]),
+                Op::Holds => list(&[4]),
+                Op::Available => list(&[9]),
                 op => panic!("unexpected {op:?} at the {}", request.service),
             };
             session.handle_response(*now, request.id, outcome);
@@ -58,8 +43,8 @@ fn cold_reserves(session: &mut Session, now: &mut Millis) -> [Request; 2] {
         "free lists first"
     );
     *now = Millis(100);
-    session.handle_response(*now, hotel.id, free(&[4, 7, 9]));
-    session.handle_response(*now, band.id, free(&[2, 4, 9]));
+    session.handle_response(*now, hotel.id, list(&[4, 7, 9]));
+    session.handle_response(*now, band.id, list(&[2, 4, 9]));
     let hotel = next(session, now, Service::Hotel);
     let band = next(session, now, Service::Band);
     assert_eq!(
@@ -73,8 +58,8 @@ fn cold_reserves(session: &mut Session, now: &mut Millis) -> [Request; 2] {
 fn cold_pair(session: &mut Session, now: &mut Millis, after: Millis) {
     let [hotel, band] = cold_reserves(session, now);
     *now = now.saturating_add(after);
-    session.handle_response(*now, hotel.id, reply(200, None, r#"{"id":"4"}"#));
-    session.handle_response(*now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(*now, hotel.id, ok(r#"{"id":"4"}"#));
+    session.handle_response(*now, band.id, ok(r#"{"id":"4"}"#));
     assert_eq!(session.view().pair, Some(slot(4)));
 }
 
@@ -90,10 +75,10 @@ fn a_cold_start_reads_free_lists_then_reserves_then_reads_holds_once_nothing_bet
     // Slot 2 was free at the band: the next lists first, as it may open at the hotel.
     let read = take(&mut session, &mut now);
     assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
-    session.handle_response(now, read.id, free(&[7, 9]));
+    session.handle_response(now, read.id, list(&[7, 9]));
     let read = take(&mut session, &mut now);
     assert_eq!((read.service, read.op), (Service::Band, Op::Available));
-    session.handle_response(now, read.id, free(&[9]));
+    session.handle_response(now, read.id, list(&[9]));
     // Nothing better is free anywhere: the holds, to adopt what an earlier session left.
     assert_eq!(next(&mut session, &mut now, Service::Hotel).op, Op::Holds);
     assert_eq!(next(&mut session, &mut now, Service::Band).op, Op::Holds);
@@ -108,7 +93,7 @@ fn after_a_cold_upgrade_the_holds_are_read_before_the_old_pair_is_released() {
     for (service, slots) in [(Service::Hotel, [2, 7]), (Service::Band, [2, 9])] {
         let read = take(&mut session, &mut now);
         assert_eq!((read.service, read.op), (service, Op::Available));
-        session.handle_response(now, read.id, free(&slots));
+        session.handle_response(now, read.id, list(&slots));
     }
     for service in Service::ALL {
         let reserve = take(&mut session, &mut now);
@@ -116,14 +101,14 @@ fn after_a_cold_upgrade_the_holds_are_read_before_the_old_pair_is_released() {
             (reserve.service, reserve.op),
             (service, Op::Reserve(slot(2)))
         );
-        session.handle_response(now, reserve.id, reply(200, None, r#"{"id":"2"}"#));
+        session.handle_response(now, reserve.id, ok(r#"{"id":"2"}"#));
     }
     assert_eq!(session.view().pair, Some(slot(2)));
     // Two holds at each: the old pair goes only on confirmed holds, read first.
     for service in Service::ALL {
         let holds = take(&mut session, &mut now);
         assert_eq!((holds.service, holds.op), (service, Op::Holds));
-        session.handle_response(now, holds.id, free(&[2, 4]));
+        session.handle_response(now, holds.id, list(&[2, 4]));
     }
     for service in Service::ALL {
         let release = take(&mut session, &mut now);
@@ -141,7 +126,7 @@ fn a_503_on_a_reserve_sends_the_same_reserve_after_the_retry_after() {
     let [hotel, band] = cold_reserves(&mut session, &mut now);
     let sent = now;
     now = now.saturating_add(Millis(40));
-    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, band.id, ok(r#"{"id":"4"}"#));
     session.handle_response(now, hotel.id, reply(503, Some("2"), "Service unavailable"));
     let answered = now;
     let again = next(&mut session, &mut now, Service::Hotel);
@@ -157,7 +142,7 @@ fn a_503_on_a_reserve_sends_the_same_reserve_after_the_retry_after() {
     assert!(now > sent.saturating_add(Millis(1000)), "and paced");
     // The hotel's holds are not confirmed while the 503 may hide an applied write.
     assert!(!session.view().services[0].holds_known);
-    session.handle_response(now, again.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, again.id, ok(r#"{"id":"4"}"#));
     assert_eq!(session.view().pair, Some(slot(4)));
 }
 
@@ -167,7 +152,7 @@ fn a_409_while_holds_are_unconfirmed_costs_one_holds_read_then_a_new_choice() {
     let mut session = Session::new(now, Config::default());
     let [hotel, band] = cold_reserves(&mut session, &mut now);
     now = now.saturating_add(Millis(40));
-    session.handle_response(now, band.id, reply(200, None, r#"{"id":"4"}"#));
+    session.handle_response(now, band.id, ok(r#"{"id":"4"}"#));
     session.handle_response(now, hotel.id, reply(409, None, "taken"));
     // No cooldown: the next paced slot, and it reads the holds (slot 4 may be ours).
     let holds = next(&mut session, &mut now, Service::Hotel);
@@ -176,7 +161,7 @@ fn a_409_while_holds_are_unconfirmed_costs_one_holds_read_then_a_new_choice() {
         now <= Millis(100 + 2 * 1025 + 100),
         "at the next paced slot: {now}"
     );
-    session.handle_response(now, holds.id, reply(200, None, "[]"));
+    session.handle_response(now, holds.id, ok("[]"));
     // Then fresh free lists at both, and a new choice (9, free at both).
     let mut ops = Vec::new();
     for _ in 0..4 {
@@ -188,11 +173,11 @@ fn a_409_while_holds_are_unconfirmed_costs_one_holds_read_then_a_new_choice() {
         let Some(request) = request else { continue };
         ops.push((request.service, request.op));
         let outcome = match request.op {
-            Op::Available if request.service == Service::Hotel => free(&[7, 9]),
-            Op::Available => free(&[2, 9]),
-            Op::Holds => reply(200, None, r#"[{"id":"4"}]"#),
-            Op::Reserve(n) => reply(200, None, &format!(r#"{{"id":"{n}"}}"#)),
-            Op::Cancel(_) => reply(200, None, "{}"),
+            Op::Available if request.service == Service::Hotel => list(&[7, 9]),
+            Op::Available => list(&[2, 9]),
+            Op::Holds => ok(r#"[{"id":"4"}]"#),
+            Op::Reserve(n) => ok(&format!(r#"{{"id":"{n}"}}"#)),
+            Op::Cancel(_) => ok("{}"),
         };
         session.handle_response(now, request.id, outcome);
     }
@@ -223,12 +208,12 @@ fn cold_pair_with_holds_read(session: &mut Session, now: &mut Millis) {
     for (service, slots) in [(Service::Hotel, &[7, 9][..]), (Service::Band, &[9][..])] {
         let read = take(session, now);
         assert_eq!((read.service, read.op), (service, Op::Available));
-        session.handle_response(*now, read.id, free(slots));
+        session.handle_response(*now, read.id, list(slots));
     }
     for service in Service::ALL {
         let holds = take(session, now);
         assert_eq!((holds.service, holds.op), (service, Op::Holds));
-        session.handle_response(*now, holds.id, free(&[4]));
+        session.handle_response(*now, holds.id, list(&[4]));
     }
 }
 
@@ -241,7 +226,7 @@ fn a_new_free_list_is_chosen_on_with_the_other_services_list_of_the_last_paced_s
     for (service, slots) in [(Service::Hotel, [7, 9]), (Service::Band, [2, 9])] {
         let read = take(&mut session, &mut now);
         assert_eq!((read.service, read.op), (service, Op::Available));
-        session.handle_response(now, read.id, free(&slots));
+        session.handle_response(now, read.id, list(&slots));
     }
     // The next slot: the hotel's list comes back (2 is free there now) before the band's read
     // is sent. The band's list is one paced slot old: the band reserves 2 at once, instead of
@@ -249,7 +234,7 @@ fn a_new_free_list_is_chosen_on_with_the_other_services_list_of_the_last_paced_s
     let read = take(&mut session, &mut now);
     assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
     let listed = now;
-    session.handle_response(now, read.id, free(&[2, 7, 9]));
+    session.handle_response(now, read.id, list(&[2, 7, 9]));
     let band = take(&mut session, &mut now);
     assert_eq!(
         (band.service, band.op),
@@ -274,7 +259,7 @@ fn a_free_list_two_paced_slots_old_is_not_chosen_on() {
     // again first.
     let read = take(&mut session, &mut now);
     assert_eq!((read.service, read.op), (Service::Hotel, Op::Available));
-    session.handle_response(now, read.id, free(&[2, 7, 9]));
+    session.handle_response(now, read.id, list(&[2, 7, 9]));
     let band = take(&mut session, &mut now);
     assert_eq!((band.service, band.op), (Service::Band, Op::Available));
     assert_eq!(session.view().target, None);

@@ -10,13 +10,11 @@
 
 mod common;
 
-use common::{Invariants, SEEDS, core_config, expect_best_pair, lenient, seeds, settle, sweep};
+use common::{
+    Invariants, SEEDS, core_config, expect_best_pair, lenient, seeds, settle, slot, sweep,
+};
 use hotelband_core::sim::{SimConfig, US, World};
-use hotelband_core::{Millis, Service, Slot};
-
-fn slot(n: u16) -> Slot {
-    Slot::new(n).expect("non-zero")
-}
+use hotelband_core::{Millis, Service};
 
 #[derive(Copy, Clone, Debug)]
 enum Before {

@@ -1,20 +1,10 @@
 //! Scenario: the session says why it asks to be woken — a request to give up on, a queued job,
 //! the planner's next send — and `poll_timeout` is that same time.
 
-use hotelband_core::{Config, Millis, Op, Outcome, SEND_MARGIN, Service, Session, Slot, Wake};
+mod common;
 
-fn slot(n: u16) -> Slot {
-    Slot::new(n).expect("non-zero")
-}
-
-fn ok(body: &str) -> Outcome {
-    Outcome::Http {
-        status: 200,
-        reason: "OK".into(),
-        retry_after: None,
-        body: body.into(),
-    }
-}
+use common::{ok, slot};
+use hotelband_core::{Config, Millis, Op, SEND_MARGIN, Service, Session, Wake};
 
 fn config() -> Config {
     Config {

@@ -1,10 +1,37 @@
-//! Shared harness for the simulation tests: configs, per-step invariants, settling, the final check.
+//! Shared harness for the core's tests: slots and replies for the step-by-step tests; for the
+//! simulations, configs, per-step invariants, settling, the final check.
 #![allow(dead_code, unreachable_pub)]
 
 use std::collections::BTreeSet;
 
 use hotelband_core::sim::{Faults, SimConfig, US, World};
-use hotelband_core::{AutoState, Config, EventKind, Millis, Op, Service, Slot};
+use hotelband_core::{AutoState, Config, EventKind, Millis, Op, Outcome, Service, Slot};
+
+/// Slot `n`, non-zero in every test.
+pub fn slot(n: u16) -> Slot {
+    Slot::new(n).expect("non-zero")
+}
+
+/// A reply as the shell hands it to the session: `status`, `Retry-After` if any, the body.
+pub fn reply(status: u16, retry_after: Option<&str>, body: &str) -> Outcome {
+    Outcome::Http {
+        status,
+        reason: String::new(),
+        retry_after: retry_after.map(str::to_owned),
+        body: body.into(),
+    }
+}
+
+/// A 200 with `body`.
+pub fn ok(body: &str) -> Outcome {
+    reply(200, None, body)
+}
+
+/// A 200 with the free or holds list `slots`, as the services write it.
+pub fn list(slots: &[u16]) -> Outcome {
+    let items: Vec<String> = slots.iter().map(|n| format!(r#"{{"id":"{n}"}}"#)).collect();
+    ok(&format!("[{}]", items.join(",")))
+}
 
 /// The core's settings in the simulations: the real 1 s pacing, the default (eager) rescans.
 pub fn core_config(seed: u64) -> Config {
