@@ -33,7 +33,7 @@ if ! cargo machete --version >/dev/null 2>&1; then
 fi
 
 # From npm, pinned in tools/package.json: wasm-opt from binaryen (Debian's binaryen 108 emits a
-# module that fails to load), terser and csso (tools/minify.mjs). `npm ls` fails when any is
+# module that fails to load), terser and csso (tools/minify.mjs), axe-core (the browser tests' audit). `npm ls` fails when any is
 # missing or at another version.
 if ! npm ls --prefix tools --depth=0 >/dev/null 2>&1; then
   say "installing binaryen (wasm-opt), terser and csso from npm"
@@ -56,5 +56,17 @@ if [ "${1:-}" = "--browser" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver
+  fi
+  # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver built
+  # from the crate registry (its release binaries are not fetched: no downloads but registries).
+  if ! command -v firefox-esr >/dev/null; then
+    say "installing Debian's firefox-esr"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq firefox-esr
+  fi
+  if ! geckodriver --version 2>/dev/null | grep -q '^geckodriver 0\.37\.1'; then
+    say "installing geckodriver 0.37.1 (about 10 minutes on 2 cores)"
+    cargo install geckodriver --version 0.37.1 --locked
   fi
 fi
