@@ -6,17 +6,23 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::text::safe_text;
 use crate::time::Millis;
-use json::Value;
-
-pub mod json;
 
 /// The services' rule: never more than one request per second to a service, retries included.
 /// Every delay a user may choose (page, CLI, api.ini) is raised or refused below this.
 pub const MIN_DELAY: Millis = Millis::from_secs(1);
+
+/// The longest delay a user may choose (page, CLI, api.ini): beyond an hour it is a typo.
+pub const MAX_DELAY: Millis = Millis::from_secs(3600);
+
+/// The most attempts per operation, retries included, a user may choose (page, CLI, api.ini):
+/// more only hammers a failing service.
+pub const MAX_RETRIES: u32 = 10;
 
 /// The largest window (slots `1..=N` shown and listed) a shell accepts: the course's services
 /// have had 200 slots or more (see the API notes), so a bigger window only shows unknowns.
@@ -40,7 +46,7 @@ pub fn is_http_url(text: &str) -> bool {
 
 /// The lower-case scheme and what follows it, if `text` is an http(s) URL with a host.
 fn http_parts(text: &str) -> Option<(&'static str, &str)> {
-    let split = crate::text::find(text, "://")?;
+    let split = text.find("://")?;
     let scheme = match text[..split].to_ascii_lowercase().as_str() {
         "http" => "http://",
         "https" => "https://",
@@ -98,7 +104,11 @@ impl fmt::Display for Service {
 }
 
 /// A slot number, 1 (the best) or more. The upper end is the server's business.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Read from JSON as the API writes an id, a string (`"56"`), or as a lenient server may, an
+/// integer (`56`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "WireId")]
 pub struct Slot(u16);
 
 impl Slot {
@@ -158,41 +168,25 @@ impl FromStr for Slot {
     }
 }
 
-impl Serialize for Slot {
-    /// As the API does: a JSON string, `"56"`.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
+/// A slot id as it comes over the wire, before it is checked to be a slot.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireId {
+    Text(String),
+    Number(u64),
 }
 
-impl<'de> Deserialize<'de> for Slot {
-    /// A JSON string (`"56"`, what the API sends) or a number (`56`, what a lenient server may).
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SlotVisitor)
-    }
-}
+impl TryFrom<WireId> for Slot {
+    type Error = SlotError;
 
-struct SlotVisitor;
-
-impl serde::de::Visitor<'_> for SlotVisitor {
-    type Value = Slot;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a slot number (string or integer, 1 or more)")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Slot, E> {
-        text.parse().map_err(E::custom)
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Slot, E> {
-        let n = u16::try_from(n).map_err(|_| E::custom(SlotError::TooLarge(n.to_string())))?;
-        Slot::new(n).ok_or_else(|| E::custom(SlotError::Zero))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Slot, E> {
-        let n = u64::try_from(n).map_err(|_| E::custom(SlotError::NotANumber(n.to_string())))?;
-        self.visit_u64(n)
+    fn try_from(id: WireId) -> Result<Slot, SlotError> {
+        match id {
+            WireId::Text(text) => text.parse(),
+            WireId::Number(n) => {
+                let n = u16::try_from(n).map_err(|_| SlotError::TooLarge(n.to_string()))?;
+                Slot::new(n).ok_or(SlotError::Zero)
+            }
+        }
     }
 }
 
@@ -413,38 +407,58 @@ pub fn unavailable_retry_after(outcome: &Outcome) -> Option<Millis> {
     }
 }
 
+/// A reserve's reply, and each entry of a free or holds list: `{"id":"56"}`, other members
+/// ignored.
+#[derive(Deserialize)]
+struct WireSlot {
+    id: Slot,
+}
+
+/// An entry of a free or holds list: a slot, or an object without a readable id, kept to be
+/// reported (one bad entry does not spoil the list).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListEntry {
+    Slot(WireSlot),
+    Malformed(Map<String, Value>),
+}
+
+/// An error body: `{"code":409,"message":"..."}`; only the message is read.
+#[derive(Deserialize)]
+struct WireError {
+    message: String,
+}
+
 /// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
 fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
-    let items = match json::parse(body) {
-        Ok(Value::Array(items)) if items.iter().all(Value::is_object) => items,
-        Ok(_) => {
-            return Err(ApiError::Decode(safe_text(&format!(
-                "unexpected JSON: a list of objects with an id was expected: {body}"
-            ))));
-        }
-        Err(_) => return Err(decode_error(body)),
-    };
-    let mut slots = Vec::with_capacity(items.len());
+    let entries: Vec<ListEntry> = decode(body, "a list of objects with an id")?;
+    let mut slots = Vec::with_capacity(entries.len());
     let mut skipped = Vec::new();
-    for item in &items {
-        match item.get("id").and_then(slot_of) {
-            Some(slot) => slots.push(slot),
-            None => skipped.push(safe_text(&item.to_json())),
+    for entry in entries {
+        match entry {
+            ListEntry::Slot(WireSlot { id }) => slots.push(id),
+            ListEntry::Malformed(entry) => {
+                skipped.push(safe_text(&Value::Object(entry).to_string()))
+            }
         }
     }
-    crate::slot_set::sort_slots(&mut slots);
+    slots.sort_unstable();
     slots.dedup();
     Ok((slots, skipped))
 }
 
-/// An `id` as the API writes it, a string (`"56"`), or as a lenient server may, an integer
-/// (`56`); `None` for anything else, 0 included.
-fn slot_of(id: &Value) -> Option<Slot> {
-    match id {
-        Value::String(text) => text.parse().ok(),
-        Value::Number(_) => Slot::new(u16::try_from(id.as_u64()?).ok()?),
-        _ => None,
-    }
+/// `body` read as a `T`, or why not, in words: not JSON at all (see [`decode_error`]), or JSON
+/// of another shape than the `expected` one.
+fn decode<T: DeserializeOwned>(body: &str, expected: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|_| {
+        if serde_json::from_str::<Value>(body).is_ok() {
+            ApiError::Decode(safe_text(&format!(
+                "unexpected JSON: {expected} was expected: {body}"
+            )))
+        } else {
+            decode_error(body)
+        }
+    })
 }
 
 fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
@@ -481,15 +495,13 @@ fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     match op {
         Op::Available | Op::Holds => decode_list(body).map(|(slots, _)| Reply::Slots(slots)),
         Op::Reserve(slot) => {
-            let reply = json::parse(body).map_err(|_| decode_error(body))?;
-            match reply.get("id").and_then(slot_of) {
-                Some(id) if id == slot => Ok(Reply::Reserved(slot)),
-                Some(id) => Err(ApiError::Decode(format!(
+            let WireSlot { id } = decode(body, "an object with a slot id")?;
+            if id == slot {
+                Ok(Reply::Reserved(slot))
+            } else {
+                Err(ApiError::Decode(format!(
                     "asked for slot {slot}, the reply names slot {id}"
-                ))),
-                None => Err(ApiError::Decode(safe_text(&format!(
-                    "unexpected JSON: an object with a slot id was expected: {body}"
-                )))),
+                )))
             }
         }
         // The body only confirms in words; the status is what counts.
@@ -513,9 +525,9 @@ fn decode_error(body: &str) -> ApiError {
 
 /// The JSON body's `message`, else the reason phrase, else a snippet of the body, else the status.
 fn error_message(status: u16, reason: &str, body: &str) -> String {
-    let from_json = json::parse(body)
+    let from_json = serde_json::from_str::<WireError>(body)
         .ok()
-        .and_then(|value| value.get("message").and_then(Value::as_str).map(safe_text))
+        .map(|error| safe_text(&error.message))
         .filter(|text| !text.is_empty());
     from_json
         .or_else(|| Some(safe_text(reason)).filter(|text| !text.is_empty()))
@@ -594,26 +606,13 @@ mod tests {
     }
 
     #[test]
-    fn slot_serde_accepts_string_or_number_and_writes_string() {
-        let list: Vec<Slot> = serde_json::from_str(r#"["10",15]"#).expect("valid list");
-        assert_eq!(list, vec![slot(10), slot(15)]);
-        for bad in ["0", "-3", "1.5", r#""n/a""#, "65536"] {
-            assert!(serde_json::from_str::<Slot>(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            serde_json::to_string(&slot(56)).expect("serialises"),
-            r#""56""#
-        );
-    }
-
-    #[test]
     fn ids_are_strings_or_integers_from_1() {
-        let id = |text: &str| slot_of(&json::parse(text).expect("valid JSON"));
+        let id = |text: &str| serde_json::from_str::<Slot>(text).ok();
         assert_eq!(id(r#""10""#), Some(slot(10)));
         assert_eq!(id(r#"" 7 ""#), Some(slot(7)));
         assert_eq!(id("15"), Some(slot(15)));
         for bad in [
-            "0", r#""0""#, "-3", "1.5", "1e2", "65536", r#""n/a""#, "null", "[1]",
+            "0", r#""0""#, "-3", "1.5", "1e2", "65536", r#""n/a""#, "null", "[1]", "{}",
         ] {
             assert_eq!(id(bad), None, "{bad}");
         }

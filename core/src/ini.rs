@@ -6,13 +6,10 @@
 
 use std::fmt;
 
-use crate::api::{MIN_DELAY, base_url};
+use crate::api::{MAX_DELAY, MAX_RETRIES, MIN_DELAY, base_url};
 use crate::decimal::{decimal_nanos, nanos_to_ms};
 use crate::text::safe_text;
 use crate::time::Millis;
-
-/// The longest `delay` accepted, in nanoseconds: beyond an hour it is a typo.
-const MAX_DELAY_NANOS: u64 = 3_600_000_000_000;
 
 /// The parsed `api.ini`: a base URL and key per service, and the global settings.
 ///
@@ -90,8 +87,7 @@ impl fmt::Debug for ApiIni {
 }
 
 /// The file's sections and their `key = value` lines, in the file's order: a key given twice
-/// keeps its last value, and a section given twice is one section. A vector rather than maps:
-/// a file has a dozen lines, and the page's wasm gets none of `BTreeMap`'s code.
+/// keeps its last value, and a section given twice is one section.
 #[derive(Default)]
 struct Sections {
     names: Vec<String>,
@@ -224,21 +220,21 @@ fn bad_number(key: &str, value: &str) -> IniError {
     }
 }
 
-/// At least one attempt.
+/// At least one attempt, at most [`MAX_RETRIES`].
 fn parse_retries(value: &str) -> Result<u32, IniError> {
     value
         .parse::<u32>()
         .ok()
-        .filter(|&n| n >= 1)
+        .filter(|n| (1..=MAX_RETRIES).contains(n))
         .ok_or_else(|| bad_number("retries", value))
 }
 
-/// Seconds, decimals allowed (`0.5`), to whole milliseconds.
+/// Seconds, decimals allowed (`0.5`), to whole milliseconds, at most [`MAX_DELAY`].
 fn parse_delay(value: &str) -> Result<u64, IniError> {
-    let nanos = decimal_nanos(value)
-        .filter(|&n| n <= MAX_DELAY_NANOS)
-        .ok_or_else(|| bad_number("delay", value))?;
-    Ok(nanos_to_ms(nanos))
+    decimal_nanos(value)
+        .map(nanos_to_ms)
+        .filter(|&ms| ms <= MAX_DELAY.0)
+        .ok_or_else(|| bad_number("delay", value))
 }
 
 #[cfg(test)]
@@ -322,11 +318,19 @@ mod tests {
             ApiIni::parse(&bad_delay),
             Err(IniError::BadNumber { key, .. }) if key == "delay"
         ));
-        let bad_retries = sample().replace("retries = 3", "retries = three");
-        assert!(matches!(
-            ApiIni::parse(&bad_retries),
-            Err(IniError::BadNumber { key, .. }) if key == "retries"
-        ));
+        for retries in ["three", "0", "11"] {
+            let bad_retries = sample().replace("retries = 3", &format!("retries = {retries}"));
+            assert!(matches!(
+                ApiIni::parse(&bad_retries),
+                Err(IniError::BadNumber { key, .. }) if key == "retries"
+            ));
+        }
+        let ten = sample().replace("retries = 3", &format!("retries = {MAX_RETRIES}"));
+        assert_eq!(ApiIni::parse(&ten).map(|ini| ini.retries), Ok(Some(10)));
+        for (delay, ok) in [("3600", true), ("3600.0004", true), ("3600.0005", false)] {
+            let text = sample().replace("0.5", delay);
+            assert_eq!(ApiIni::parse(&text).is_ok(), ok, "{delay}");
+        }
         let garbage = format!("[hotel]\nkey {KEY}\n");
         let error = ApiIni::parse(&garbage).expect_err("no = sign");
         assert!(matches!(error, IniError::Syntax { line: 2, .. }));

@@ -49,8 +49,9 @@ mod view;
 mod wake;
 
 pub use api::{
-    ApiError, MAX_WINDOW, MIN_DELAY, Op, Outcome, Reply, Request, RequestId, Service, Slot,
-    SlotError, base_url, classify, classify_lenient, is_http_url, json, unavailable_retry_after,
+    ApiError, MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Op, Outcome, Reply, Request,
+    RequestId, Service, Slot, SlotError, base_url, classify, classify_lenient, is_http_url,
+    unavailable_retry_after,
 };
 pub use config::Config;
 pub use decimal::{decimal_nanos, nanos_to_ms};
@@ -58,9 +59,8 @@ pub use event::{Event, EventKind, describe};
 pub use handover::HANDOVER_MARGIN;
 pub use ini::{ApiIni, IniError};
 pub use lane::SEND_MARGIN;
+pub use rng::Rng;
 pub use session::Session;
-pub use slot_set::sort_slots;
-pub use text::replace_all;
 pub use time::Millis;
 pub use view::{AutoState, Busy, ServiceView, View};
 pub use wake::Wake;

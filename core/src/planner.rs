@@ -34,7 +34,7 @@ use crate::api::{ApiError, Op, Service, Slot};
 use crate::config::Config;
 use crate::event::EventKind;
 use crate::lane::Lane;
-use crate::slot_set::{SlotSet, sort_slots};
+use crate::slot_set::SlotSet;
 use crate::time::Millis;
 use crate::view::AutoState;
 
@@ -607,7 +607,7 @@ impl Planner {
     ) {
         let [hotel, band] = lanes;
         let mut seen: Vec<Slot> = hotel.free().iter().chain(hotel.holds()).copied().collect();
-        sort_slots(&mut seen);
+        seen.sort_unstable();
         let candidate = seen
             .into_iter()
             .take_while(|&slot| p.is_none_or(|p| slot < p))
@@ -717,7 +717,7 @@ fn other_outcomes(lane: &Lane) -> Vec<Vec<Slot>> {
         .flat_map(|holds| with_doubts(holds, &lane.doubts()))
         .collect();
     for holds in &mut outcomes {
-        sort_slots(holds);
+        holds.sort_unstable();
     }
     outcomes
 }
@@ -731,7 +731,7 @@ fn with_doubts(holds: Vec<Slot>, doubts: &[Slot]) -> Vec<Vec<Slot>> {
             holds.remove(at);
         } else {
             holds.push(slot);
-            sort_slots(holds);
+            holds.sort_unstable();
         }
     };
     let mut variants = vec![holds.clone()];

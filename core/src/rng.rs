@@ -1,20 +1,30 @@
-//! A small seeded RNG (SplitMix64) for jitter: no OS randomness, same seed, same run.
+//! A small seeded generator (SplitMix64): same seed, same run. The core's jitter and its
+//! simulations draw from it, and so do the emulator's fault dice and crowd. Quality is ample
+//! for those; it is no source of secrets.
 
-/// SplitMix64: tiny, fast, and good enough for jitter and simulation choices.
+/// SplitMix64: one `u64` of state; every seed (zero included) gives a full-period stream.
 #[derive(Clone, Debug)]
-pub(crate) struct Rng {
+pub struct Rng {
     state: u64,
 }
 
 impl Rng {
     /// A generator whose whole sequence is fixed by `seed`.
     #[must_use]
-    pub(crate) const fn new(seed: u64) -> Self {
+    pub const fn new(seed: u64) -> Self {
         Rng { state: seed }
     }
 
+    /// A generator for one of several independent streams derived from one seed, e.g. one per
+    /// service or per crowd member.
+    #[must_use]
+    pub fn for_stream(seed: u64, stream: u64) -> Self {
+        let mut mixer = Rng::new(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
+        Rng::new(mixer.next_u64())
+    }
+
     /// The next 64 random bits.
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -23,7 +33,7 @@ impl Rng {
     }
 
     /// Uniform in `0..=max`.
-    pub(crate) fn up_to(&mut self, max: u64) -> u64 {
+    pub fn up_to(&mut self, max: u64) -> u64 {
         match max.checked_add(1) {
             // The modulo bias is below 2^-40 for the ranges used here (at most a few minutes in ms).
             Some(span) => self.next_u64() % span,
@@ -31,17 +41,22 @@ impl Rng {
         }
     }
 
-    /// Uniform in `low..=high` (or `low` when `high < low`).
-    // Only the simulation draws ranges and chances; the session draws jitter with `up_to`.
-    #[cfg(any(test, feature = "sim"))]
-    pub(crate) fn between(&mut self, low: u64, high: u64) -> u64 {
-        low.saturating_add(self.up_to(high.saturating_sub(low)))
+    /// Uniform in `low..=high`; `low`, drawing nothing, when `high <= low`.
+    pub fn between(&mut self, low: u64, high: u64) -> u64 {
+        if high <= low {
+            return low;
+        }
+        low + self.up_to(high - low)
     }
 
     /// True with probability `per_mille / 1000`.
-    #[cfg(any(test, feature = "sim"))]
-    pub(crate) fn chance(&mut self, per_mille: u32) -> bool {
+    pub fn chance(&mut self, per_mille: u32) -> bool {
         self.up_to(999) < u64::from(per_mille)
+    }
+
+    /// Uniform in `[0, 1)`, from the top 53 bits.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -60,8 +75,29 @@ mod tests {
             let y = a.between(5, 9);
             assert_eq!(y, b.between(5, 9));
             assert!((5..=9).contains(&y));
+            let u = a.unit();
+            assert_eq!(u.to_bits(), b.unit().to_bits());
+            assert!((0.0..1.0).contains(&u));
         }
-        assert_eq!(Rng::new(1).between(9, 3), 9);
+    }
+
+    #[test]
+    fn an_empty_range_is_its_low_end_and_draws_nothing() {
+        let mut rng = Rng::new(1);
+        let mut untouched = rng.clone();
+        assert_eq!(rng.between(9, 3), 9);
+        assert_eq!(rng.between(4, 4), 4);
+        assert_eq!(rng.next_u64(), untouched.next_u64());
+    }
+
+    #[test]
+    fn streams_of_one_seed_differ_and_repeat() {
+        let draw = |seed, stream| {
+            let mut rng = Rng::for_stream(seed, stream);
+            (0..8).map(|_| rng.next_u64()).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(7, 1), draw(7, 1));
+        assert_ne!(draw(7, 1), draw(7, 2));
     }
 
     #[test]
@@ -73,12 +109,17 @@ mod tests {
         }
         assert_eq!(seen, [true; 4], "every value of 0..=3 is drawn");
         let mut seen = [false; 3];
+        let mut halves = [false; 2];
         for _ in 0..1000 {
             seen[(rng.between(7, 9) - 7) as usize] = true;
+            halves[usize::from(rng.unit() >= 0.5)] = true;
         }
         assert_eq!(seen, [true; 3], "every value of 7..=9 is drawn");
+        assert_eq!(halves, [true; 2], "unit() reaches both halves of [0, 1)");
         let mut raw = rng.clone();
         assert_eq!(rng.up_to(u64::MAX), raw.next_u64());
+        let mut raw = rng.clone();
+        assert_eq!(rng.between(0, u64::MAX), raw.next_u64());
     }
 
     #[test]

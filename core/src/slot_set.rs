@@ -1,6 +1,4 @@
-//! Slots kept ascending: a set as a sorted vector, and the one sort for slot lists. The lanes'
-//! sets hold a handful of slots (at most the services' range), and a vector brings the page's
-//! wasm none of `BTreeSet`'s code.
+//! Slots kept ascending, each once: a set as a sorted vector.
 
 use crate::api::Slot;
 
@@ -53,19 +51,6 @@ impl SlotSet {
     }
 }
 
-/// Sorts `slots` ascending. An insertion sort rather than `sort_unstable`: slot lists are
-/// short (at most a service's range) and come ascending from the services, where it is
-/// linear, and the page's wasm then carries no pattern-defeating quicksort.
-pub fn sort_slots(slots: &mut [Slot]) {
-    for i in 1..slots.len() {
-        let mut j = i;
-        while j > 0 && slots[j - 1] > slots[j] {
-            slots.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-}
-
 impl Extend<Slot> for SlotSet {
     fn extend<I: IntoIterator<Item = Slot>>(&mut self, slots: I) {
         for slot in slots {
@@ -103,23 +88,5 @@ mod tests {
         assert_eq!(set.len(), 3);
         set.clear();
         assert!(set.is_empty());
-    }
-
-    #[test]
-    fn sorts_slots_as_sort_unstable_does() {
-        let lists: [&[u16]; 5] = [
-            &[],
-            &[4],
-            &[1, 2, 3],
-            &[9, 3, 7, 3, 1, 550, 2],
-            &[5, 4, 3, 2, 1],
-        ];
-        for list in lists {
-            let mut slots: Vec<Slot> = list.iter().map(|&n| slot(n)).collect();
-            let mut expected = slots.clone();
-            expected.sort_unstable();
-            sort_slots(&mut slots);
-            assert_eq!(slots, expected, "{list:?}");
-        }
     }
 }

@@ -77,37 +77,6 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
-/// Byte offset of `needle` in `haystack`. A plain window search rather than `str::find`, and
-/// [`replace_all`] rather than `str::replace`: these texts are short, and the page's wasm then
-/// carries no two-way string searcher.
-pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window == needle.as_bytes())
-}
-
-/// `text` with every `from` replaced by `to`, as `str::replace` (see [`find`]); an empty `from`
-/// changes nothing.
-#[must_use]
-pub fn replace_all(text: &str, from: &str, to: &str) -> String {
-    if from.is_empty() {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find(rest, from) {
-        out.push_str(&rest[..at]);
-        out.push_str(to);
-        rest = &rest[at + from.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let hay = haystack.as_bytes();
@@ -201,21 +170,6 @@ mod tests {
             decode_entities("a&lt;b&gt; &quot;c&#39; &amp;lt; &amp&nbsp;é&"),
             "a<b> \"c' &lt; &amp é&"
         );
-    }
-
-    #[test]
-    fn finds_and_replaces_as_str_does() {
-        for (text, from) in [
-            ("aXbXXc", "X"),
-            ("ééé", "é"),
-            ("key-key", "key"),
-            ("none", "zz"),
-        ] {
-            assert_eq!(find(text, from), text.find(from), "{text} {from}");
-            assert_eq!(replace_all(text, from, "<k>"), text.replace(from, "<k>"));
-        }
-        assert_eq!(find("abc", ""), Some(0));
-        assert_eq!(replace_all("abc", "", "x"), "abc");
     }
 
     #[test]

@@ -22,6 +22,20 @@ pub enum AutoState {
     Done,
 }
 
+impl AutoState {
+    /// One lower-case word, as the page's `data-auto` and the CLI's output name it: `off`,
+    /// `running`, `releasing`, `done`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            AutoState::Off => "off",
+            AutoState::Running => "running",
+            AutoState::Releasing => "releasing",
+            AutoState::Done => "done",
+        }
+    }
+}
+
 /// What one service looks like from here.
 ///
 /// The page derives a slot's state from it: *mine* = in `holds`; *free* = in `free`; *taken* =
