@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use gloo_net::http::{Method, Request as Fetch, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use hotelband_core::json;
 use hotelband_core::{Millis, Op, Outcome};
+use serde::Deserialize;
 use web_sys::AbortController;
 
 /// Where and how to send one request; the key is only ever put in the header.
@@ -46,7 +46,7 @@ pub(crate) async fn send(target: Target<'_>) -> Outcome {
         if timed_out.get() {
             Outcome::Timeout
         } else {
-            Outcome::Network(scrub(&e.to_string(), target.key))
+            Outcome::Network(in_words(&hide_key(&e.to_string(), target.key)))
         }
     };
     let response = match sent {
@@ -73,11 +73,20 @@ fn method(op: Op) -> Method {
     Method::from_bytes(op.method().as_bytes()).expect("Op::method is a valid HTTP method")
 }
 
-/// Browser error texts do not include header values, but be sure: no key in any message.
-fn scrub(message: &str, key: &str) -> String {
-    let text = hotelband_core::replace_all(message, key, "<key>");
+/// Browser error texts do not include header values, but be sure: no key in any message. An
+/// empty key (none entered yet) hides nothing.
+fn hide_key(message: &str, key: &str) -> String {
+    if key.is_empty() {
+        message.to_owned()
+    } else {
+        message.replace(key, "<key>")
+    }
+}
+
+/// A browser's error text as a user reads it.
+fn in_words(message: &str) -> String {
     // "TypeError: Failed to fetch" says less to a user than the plain reason.
-    let text = text.strip_prefix("TypeError: ").unwrap_or(&text);
+    let text = message.strip_prefix("TypeError: ").unwrap_or(message);
     if text.is_empty() {
         "the request failed".to_owned()
     } else {
@@ -85,7 +94,9 @@ fn scrub(message: &str, key: &str) -> String {
     }
 }
 
-/// The emulator's demo accounts, from `GET /demo` on the page's own origin.
+/// The emulator's demo accounts, from `GET /demo` on the page's own origin:
+/// `{"hotel_key":..,"band_key":..}`, other fields ignored.
+#[derive(Deserialize)]
 pub(crate) struct DemoKeys {
     /// Key for `<origin>/hotel/api`.
     pub(crate) hotel_key: String,
@@ -99,7 +110,7 @@ pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
     let response = Fetch::get(&url).send().await.map_err(|e| {
         format!(
             "cannot reach the emulator at {url}: {}",
-            scrub(&e.to_string(), "")
+            in_words(&e.to_string())
         )
     })?;
     if !response.ok() {
@@ -111,24 +122,14 @@ pub(crate) async fn demo_keys(origin: &str) -> Result<DemoKeys, String> {
     }
     let unreadable = || format!("{url} did not return the demo keys");
     let body = response.text().await.map_err(|_| unreadable())?;
-    demo_keys_of(&body).ok_or_else(unreadable)
-}
-
-/// `{"hotel_key":..,"band_key":..}`, other fields ignored.
-fn demo_keys_of(body: &str) -> Option<DemoKeys> {
-    let value = json::parse(body).ok()?;
-    let key = |name| value.get(name)?.as_str().map(str::to_owned);
-    Some(DemoKeys {
-        hotel_key: key("hotel_key")?,
-        band_key: key("band_key")?,
-    })
+    serde_json::from_str(&body).map_err(|_| unreadable())
 }
 
 #[cfg(test)]
 mod tests {
     use hotelband_core::{Op, Slot};
 
-    use super::{Method, method, scrub};
+    use super::{Method, hide_key, in_words, method};
 
     #[test]
     fn every_op_is_sent_with_the_cores_method() {
@@ -140,9 +141,10 @@ mod tests {
     }
 
     #[test]
-    fn scrub_removes_keys_and_js_noise() {
-        assert_eq!(scrub("TypeError: Failed to fetch", "k"), "Failed to fetch");
-        assert_eq!(scrub("bad header sekrit", "sekrit"), "bad header <key>");
-        assert_eq!(scrub("", ""), "the request failed");
+    fn errors_hold_no_key_and_no_js_noise() {
+        assert_eq!(in_words("TypeError: Failed to fetch"), "Failed to fetch");
+        assert_eq!(in_words(""), "the request failed");
+        assert_eq!(hide_key("bad header sekrit", "sekrit"), "bad header <key>");
+        assert_eq!(hide_key("no key here", ""), "no key here");
     }
 }

@@ -9,7 +9,6 @@ use hotelband_core::{Op, ServiceView, Slot};
 /// holds when they are known (else `before` and whatever is seen), plus every reserve queued or
 /// in flight, since a reload may come before its reply and the write may still land.
 pub(crate) fn to_remember(service: &ServiceView, before: &[u16]) -> Vec<u16> {
-    // Sorted as `Slot`s, the type the other slot lists sort: one sort in the wasm, not two.
     let mut slots: Vec<Slot> = service.holds.clone();
     if !service.holds_known {
         slots.extend(before.iter().filter_map(|&n| Slot::new(n)));
@@ -18,7 +17,7 @@ pub(crate) fn to_remember(service: &ServiceView, before: &[u16]) -> Vec<u16> {
         Op::Reserve(slot) => Some(*slot),
         _ => None,
     }));
-    hotelband_core::sort_slots(&mut slots);
+    slots.sort_unstable();
     slots.dedup();
     slots.into_iter().map(Slot::get).collect()
 }

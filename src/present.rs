@@ -95,7 +95,7 @@ pub(crate) fn common_slots(view: &View, limit: usize) -> Vec<Slot> {
         sv.free.binary_search(s).is_ok() || sv.holds.binary_search(s).is_ok()
     };
     let mut candidates: Vec<Slot> = hotel.free.iter().chain(&hotel.holds).copied().collect();
-    hotelband_core::sort_slots(&mut candidates);
+    candidates.sort_unstable();
     candidates.dedup();
     candidates
         .into_iter()

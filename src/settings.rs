@@ -4,12 +4,13 @@
 use std::fmt;
 
 use hotelband_core::{
-    ApiIni, Config, MAX_WINDOW, MIN_DELAY, Millis, base_url, decimal_nanos, is_http_url,
-    nanos_to_ms,
+    ApiIni, Config, MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, base_url, decimal_nanos,
+    is_http_url, nanos_to_ms,
 };
+use serde::{Deserialize, Serialize};
 
 /// The two API keys. `Debug` never shows them.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Keys {
     /// Bearer key for the hotel.
     pub(crate) hotel: String,
@@ -23,9 +24,11 @@ impl fmt::Debug for Keys {
     }
 }
 
-/// Settings that passed validation. The keys are kept apart from the rest because they are
-/// stored elsewhere (see `storage`), so `stored_json` leaves them out.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Settings that passed validation, and the shape they are stored in. The keys are kept apart
+/// from the rest because they are stored elsewhere (see `storage`). A field missing from what
+/// an older page stored takes its default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct Settings {
     /// Hotel base URL, no trailing slash.
     pub(crate) hotel_url: String,
@@ -46,6 +49,7 @@ pub(crate) struct Settings {
     /// Keep the keys in localStorage instead of sessionStorage.
     pub(crate) remember_keys: bool,
     /// The keys; stored separately.
+    #[serde(skip)]
     pub(crate) keys: Keys,
 }
 
@@ -262,7 +266,8 @@ impl Draft {
         }
         check(
             Field::Delay,
-            seconds(text(Field::Delay), MIN_DELAY_MS, "the delay").map(|ms| s.delay_ms = ms),
+            seconds(text(Field::Delay), MIN_DELAY_MS, MAX_DELAY.0, "the delay")
+                .map(|ms| s.delay_ms = ms),
         );
         check(
             Field::Retries,
@@ -277,8 +282,13 @@ impl Draft {
         );
         check(
             Field::Recheck,
-            seconds(text(Field::Recheck), MIN_RECHECK_MS, "the recheck period")
-                .map(|ms| s.recheck_ms = ms),
+            seconds(
+                text(Field::Recheck),
+                MIN_RECHECK_MS,
+                MAX_RECHECK_MS,
+                "the recheck period",
+            )
+            .map(|ms| s.recheck_ms = ms),
         );
         if errors.is_empty() {
             Ok(s)
@@ -292,10 +302,8 @@ impl Draft {
 const MIN_DELAY_MS: u64 = MIN_DELAY.0;
 /// Rechecking faster than the pacer allows only queues reads.
 const MIN_RECHECK_MS: u64 = MIN_DELAY.0;
-/// More attempts than this only hammers a failing service.
-const MAX_RETRIES: u32 = 10;
-/// A day: anything longer is surely a typo.
-const MAX_SECONDS_MS: u64 = 86_400_000;
+/// A day: a longer recheck period is surely a typo.
+const MAX_RECHECK_MS: u64 = 86_400_000;
 
 fn url(text: &str, service: &str) -> Result<String, String> {
     if text.is_empty() {
@@ -318,7 +326,7 @@ fn key(text: &str, service: &str) -> Result<String, String> {
     }
 }
 
-fn seconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
+fn seconds(text: &str, min_ms: u64, max_ms: u64, what: &str) -> Result<u64, String> {
     let min_s = seconds_text(min_ms);
     // Read with integers, not `f64`: a sign is allowed, a negative is below any minimum.
     let (negative, unsigned) = match text.strip_prefix('-') {
@@ -331,8 +339,8 @@ fn seconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
         return Err(format!("{what} must be at least {min_s} s"));
     }
     let ms = nanos_to_ms(nanos);
-    if ms > MAX_SECONDS_MS {
-        return Err(format!("{what} must be at most a day"));
+    if ms > max_ms {
+        return Err(format!("{what} must be at most {} s", seconds_text(max_ms)));
     }
     Ok(ms)
 }
@@ -419,10 +427,15 @@ mod tests {
         assert_eq!(d.validate().unwrap().delay_ms, 1250);
         d.text[Field::Delay.index()] = "+2.0005".into();
         assert_eq!(d.validate().unwrap().delay_ms, 2001);
-        d.text[Field::Delay.index()] = "86400.0004".into();
-        assert_eq!(d.validate().unwrap().delay_ms, 86_400_000);
-        d.text[Field::Delay.index()] = "86400.0005".into();
+        d.text[Field::Delay.index()] = "3600.0004".into();
+        assert_eq!(d.validate().unwrap().delay_ms, MAX_DELAY.0);
+        d.text[Field::Delay.index()] = "3600.0005".into();
         assert_eq!(refused(&d), vec![Field::Delay]);
+        d.text[Field::Delay.index()] = "1".into();
+        d.text[Field::Recheck.index()] = "86400".into();
+        assert_eq!(d.validate().unwrap().recheck_ms, MAX_RECHECK_MS);
+        d.text[Field::Recheck.index()] = "86400.0005".into();
+        assert_eq!(refused(&d), vec![Field::Recheck]);
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
             .filter(|h| h.service == service)
             .map(|h| h.slot)
             .collect();
-        hotelband_core::sort_slots(&mut slots);
+        slots.sort_unstable();
         slots.dedup();
         picture.labels.push(Label {
             x: 4.0,

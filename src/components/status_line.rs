@@ -8,15 +8,6 @@ use crate::clock;
 use crate::ctx::ctx;
 use crate::tab_lock::LockState;
 
-fn auto_name(auto: AutoState) -> &'static str {
-    match auto {
-        AutoState::Off => "off",
-        AutoState::Running => "running",
-        AutoState::Releasing => "releasing",
-        AutoState::Done => "done",
-    }
-}
-
 /// `#status` (with `data-auto` and `data-pair`) and `#driver-lock`.
 #[component]
 pub(crate) fn StatusLine() -> impl IntoView {
@@ -53,7 +44,7 @@ pub(crate) fn StatusLine() -> impl IntoView {
         <p
             id="status"
             role="status"
-            data-auto=move || board.view.with(|v| auto_name(v.auto))
+            data-auto=move || board.view.with(|v| v.auto.name())
             data-pair=move || board.view.with(|v| v.pair.map(|s| s.to_string()).unwrap_or_default())
         >
             {line}
