@@ -123,7 +123,7 @@ async fn state_reset(State(shared): State<Arc<Shared>>) -> Response {
         crowd::restart(&shared, service);
     }
     tracing::info!("admin reset");
-    reply::ok_json(r#"{"message":"Reset."}"#.to_owned())
+    reply::ok_json(serde_json::json!({ "message": "Reset." }).to_string())
 }
 
 fn unknown_service() -> Response {

@@ -11,10 +11,10 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use hotelband_core::Rng;
 use tokio::time::Instant;
 
 use crate::inspect::ChangeReply;
-use crate::rng::Rng;
 use crate::service::Service;
 use crate::shared::Shared;
 use crate::state::UserId;

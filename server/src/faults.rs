@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use hotelband_core::Rng;
+
 use crate::config::{Faults, Scripted};
-use crate::rng::Rng;
 
 /// A fault that replaces processing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,7 +19,6 @@ pub mod inspect;
 mod pacing;
 mod proxy;
 mod reply;
-mod rng;
 mod serve;
 mod service;
 mod services;

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{StreamExt as _, stream};
+use serde::{Serialize, Serializer};
 
 /// 400.
 pub(crate) const BAD_REQUEST: &str = "Bad request.";
@@ -34,6 +35,40 @@ pub(crate) const UNAVAILABLE: &str = "Service unavailable";
 /// How long a cut-off reply waits between its first half and the cut, so that the head has
 /// surely left before the connection is torn down.
 const CUT_PAUSE: Duration = Duration::from_millis(20);
+
+/// A slot as the wire names it, `{"id":"56"}` (the id a string, as the real services write
+/// it), with a cancel's confirmation beside it.
+#[derive(Serialize)]
+struct WireSlot {
+    #[serde(serialize_with = "as_text")]
+    id: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+fn as_text<S: Serializer>(id: &u16, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(id)
+}
+
+/// `value` as JSON text.
+fn to_json(value: &impl Serialize) -> String {
+    // Invariant: the wire shapes here (strings, numbers, lists) always serialise.
+    serde_json::to_string(value).expect("wire shapes serialise")
+}
+
+/// A free or holds list: `[{"id":"1"},{"id":"3"}]`.
+pub(crate) fn slot_list(slots: impl IntoIterator<Item = u16>) -> String {
+    let slots: Vec<WireSlot> = slots
+        .into_iter()
+        .map(|id| WireSlot { id, message: None })
+        .collect();
+    to_json(&slots)
+}
+
+/// The 200 body of a reserve, `{"id":"56"}`, or of a cancel, with its `message`.
+pub(crate) fn slot_body(id: u16, message: Option<String>) -> String {
+    to_json(&WireSlot { id, message })
+}
 
 /// `{"code": status, "message": message}` with that status.
 pub(crate) fn error(status: StatusCode, message: &str) -> Response {

@@ -14,11 +14,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
+use hotelband_core::Rng;
 
 use crate::config::{Config, Crowd, Faults, Pacing, Scripted};
 use crate::history::History;
 use crate::inspect::{ChangeOp, ChangeReply, Counters};
-use crate::rng::Rng;
+use crate::reply;
 use crate::service::Service;
 
 /// Index into `World::names`: configured users first, crowd members appended on demand.
@@ -124,11 +125,7 @@ impl Desk {
 
     /// `user`'s holds as the wire's JSON array.
     pub(crate) fn holds_json(&self, user: UserId) -> String {
-        let mut out = String::from("[");
-        for &slot in self.holds_of(user) {
-            push_id(&mut out, usize::from(slot));
-        }
-        finish_list(out)
+        reply::slot_list(self.holds_of(user).iter().copied())
     }
 
     /// Reserves `slot` (already checked to be in `1..=slots`) for `user`.
@@ -212,28 +209,12 @@ fn fault_rng(seed: u64, service: Service) -> Rng {
 
 /// The JSON of the free slots among `holders`.
 fn free_list(holders: &[Option<UserId>]) -> String {
-    let mut out = String::with_capacity(2 + holders.len() * 12);
-    out.push('[');
-    for (i, holder) in holders.iter().enumerate() {
-        if holder.is_none() {
-            push_id(&mut out, i + 1);
-        }
-    }
-    finish_list(out)
-}
-
-fn push_id(out: &mut String, id: usize) {
-    use std::fmt::Write as _;
-    // Writing to a `String` cannot fail.
-    let _ = write!(out, r#"{{"id":"{id}"}},"#);
-}
-
-fn finish_list(mut out: String) -> String {
-    if out.ends_with(',') {
-        out.pop();
-    }
-    out.push(']');
-    out
+    // `holders` first: it ends the zip before the slot count could pass `u16::MAX`.
+    let free = holders
+        .iter()
+        .zip(1..)
+        .filter(|(holder, _)| holder.is_none());
+    reply::slot_list(free.map(|(_, slot)| slot))
 }
 
 /// Everything mutable, behind `Shared::world`.

@@ -87,9 +87,9 @@ fn applied_reply(desk: &mut Desk, kind: WriteKind, slot: u16, lost: Option<Lost>
 /// The 200 body of an applied reserve or cancel.
 fn write_body(kind: WriteKind, slot: u16) -> String {
     match kind {
-        WriteKind::Reserve => format!(r#"{{"id":"{slot}"}}"#),
+        WriteKind::Reserve => reply::slot_body(slot, None),
         WriteKind::Release => {
-            format!(r#"{{"id":"{slot}","message":"Reservation {slot} cancelled."}}"#)
+            reply::slot_body(slot, Some(format!("Reservation {slot} cancelled.")))
         }
     }
 }
