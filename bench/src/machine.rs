@@ -1,6 +1,6 @@
-//! The machine a benchmark ran on, in one line, and the date, without extra crates.
+//! The machine a benchmark ran on, in one line, and the date.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use time::OffsetDateTime;
 
 /// e.g. `2 cores (nproc), Intel(R) Xeon(R) ... (/proc/cpuinfo), 8 GiB RAM, Linux`.
 #[must_use]
@@ -48,30 +48,18 @@ pub fn load() -> String {
 /// Now, UTC, as `YYYY-MM-DD HH:MM UTC`.
 #[must_use]
 pub fn now_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (year, month, day) = civil_from_days(secs / 86_400);
-    let rem = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    utc_text(OffsetDateTime::now_utc())
 }
 
-/// Days since 1970-01-01 -> (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+fn utc_text(at: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 #[cfg(test)]
@@ -79,9 +67,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_782), (2026, 11, 25));
+    fn utc_dates() {
+        let at = |secs| utc_text(OffsetDateTime::from_unix_timestamp(secs).expect("in range"));
+        assert_eq!(at(0), "1970-01-01 00:00 UTC");
+        assert_eq!(at(11_016 * 86_400 + 3_723), "2000-02-29 01:02 UTC");
+        assert_eq!(at(20_782 * 86_400 + 86_399), "2026-11-25 23:59 UTC");
     }
 }

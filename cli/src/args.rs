@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hotelband_core::{MAX_WINDOW, MIN_DELAY, Millis, Service, Slot};
-
-/// The longest `--delay` accepted, in seconds, as for `api.ini`: beyond an hour it is a typo.
-const MAX_DELAY_SECS: f64 = 3600.0;
+use hotelband_core::{
+    MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, Service, Slot, decimal_nanos,
+    nanos_to_ms,
+};
 
 /// Books the same slot at the hotel and the band, from a terminal.
 ///
@@ -42,7 +42,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_delay)]
     pub delay: Option<Millis>,
     /// Attempts per operation, retries included; at least 1.
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_RETRIES)))]
     pub retries: Option<u32>,
     /// A CORS proxy prefix put in front of every URL, e.g. http://127.0.0.1:8080/proxy/.
     #[arg(long, global = true, value_name = "PREFIX")]
@@ -150,21 +150,22 @@ impl From<One> for Service {
     }
 }
 
+/// Seconds as people type them (`1`, `1.5`), read by the core's one delay parser, within
+/// [`MIN_DELAY`]..=[`MAX_DELAY`].
 fn parse_delay(text: &str) -> Result<Millis, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    let min_secs = MIN_DELAY.0 as f64 / 1000.0;
-    if !(min_secs..=MAX_DELAY_SECS).contains(&secs) {
+    let secs = text.trim();
+    let nanos =
+        decimal_nanos(secs).ok_or_else(|| format!("`{text}` is not a number of seconds"))?;
+    let ms = Millis(nanos_to_ms(nanos));
+    // As the page checks: the minimum before rounding (0.9996 s is below a second).
+    if nanos < MIN_DELAY.0.saturating_mul(1_000_000) || ms > MAX_DELAY {
         return Err(format!(
-            "{secs} s is outside {min_secs}..={MAX_DELAY_SECS} (the services allow one request a second)"
+            "{secs} s is outside {}..={} (the services allow one request a second)",
+            MIN_DELAY.0 / 1000,
+            MAX_DELAY.0 / 1000
         ));
     }
-    // In MIN_DELAY..=3600 s after the check above, so the cast is exact enough and cannot wrap.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = (secs * 1000.0).round() as u64;
-    Ok(Millis(ms))
+    Ok(ms)
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -190,6 +191,12 @@ mod tests {
         assert!(parse_delay("abc").is_err());
         assert!(parse_delay("NaN").is_err());
         assert!(parse_delay("7200").is_err());
+        assert_eq!(parse_delay(" 3600 "), Ok(MAX_DELAY));
+        assert_eq!(parse_delay("1.0004"), Ok(MIN_DELAY));
+        assert_eq!(parse_delay("3600.0004"), Ok(MAX_DELAY));
+        for bad in ["0.9996", "3600.0005", "1e3", "-2", "+2", "inf", ""] {
+            assert!(parse_delay(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use hotelband_core::{AutoState, Event, EventKind, Service, Slot, View, describe};
+use hotelband_core::{Event, EventKind, Service, Slot, View, describe};
 use serde_json::{Value, json};
 
 /// Where the lines go.
@@ -147,7 +147,7 @@ pub fn event_json(event: &Event) -> Value {
             "service": service.name(),
             "error": error.to_string(),
         }),
-        EventKind::Auto(state) => json!({"kind": "auto", "state": auto_name(*state)}),
+        EventKind::Auto(state) => json!({"kind": "auto", "state": state.name()}),
         // The core may add kinds; the text still says what happened.
         _ => json!({"kind": "other"}),
     };
@@ -155,17 +155,6 @@ pub fn event_json(event: &Event) -> Value {
         value.extend(fields);
     }
     value
-}
-
-/// The planner's state in one word.
-#[must_use]
-pub fn auto_name(state: AutoState) -> &'static str {
-    match state {
-        AutoState::Off => "off",
-        AutoState::Running => "running",
-        AutoState::Releasing => "releasing",
-        AutoState::Done => "done",
-    }
 }
 
 /// Slots as `3, 7, 12`, or `none`.
@@ -193,7 +182,7 @@ pub fn status_line(view: &View) -> String {
     let pair = view
         .pair
         .map_or_else(|| "none".to_owned(), |slot| slot.to_string());
-    let mut line = format!("auto-pair {} | pair: {pair}", auto_name(view.auto));
+    let mut line = format!("auto-pair {} | pair: {pair}", view.auto.name());
     for service in Service::ALL {
         let side = &view.services[service.index()];
         line.push_str(&format!(" | {service} holds {}", slot_list(&side.holds)));

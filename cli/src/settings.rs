@@ -167,16 +167,11 @@ fn from_flags(
     Ok((urls, keys, Config::default()))
 }
 
-/// The jitter's seed: the core takes no OS randomness, so the shell supplies some. Two
-/// processes started together get different ones (the pid), so their retries spread out.
+/// The jitter's seed: the core takes no OS randomness, so the shell supplies some, and two
+/// processes started together then spread their retries apart.
 fn jitter_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos());
-    // Only the low bits vary between runs; the truncation keeps them.
-    #[allow(clippy::cast_possible_truncation)]
-    let nanos = nanos as u64;
-    nanos ^ u64::from(std::process::id()).rotate_left(32)
+    // Without OS randomness the jitter still works, only the same for every process.
+    getrandom::u64().unwrap_or_default()
 }
 
 #[cfg(test)]
