@@ -1,5 +1,6 @@
-//! Decimal seconds as people type them (`1`, `1.5`, `.25`), read with integers: `f64`'s
-//! parser and its tables are kilobytes of the page's wasm for two text fields.
+//! Decimal seconds as people type them (`1`, `1.5`, `.25`), read exactly with integers: the
+//! one parser of a delay for the page, the CLI and api.ini, so `1.0005` is 1001 ms everywhere
+//! and no float rounding decides whether a value is below the one-second rule.
 
 /// Nanoseconds in a second: the read is exact to the nanosecond.
 const NANOS_PER_SEC: u64 = 1_000_000_000;

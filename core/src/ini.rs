@@ -55,6 +55,18 @@ pub enum IniError {
         /// The text found (shortened, secrets redacted).
         value: String,
     },
+    /// A number is outside the range a user may choose.
+    #[error("[{section}] {key}: `{value}` is outside {range}")]
+    OutOfRange {
+        /// The section name.
+        section: String,
+        /// The key name.
+        key: String,
+        /// The text found (shortened, secrets redacted).
+        value: String,
+        /// What is accepted, e.g. `1..=10`.
+        range: String,
+    },
     /// A URL is not http(s).
     #[error("[{section}] url: `{value}` is not an http(s) URL")]
     BadUrl {
@@ -220,21 +232,36 @@ fn bad_number(key: &str, value: &str) -> IniError {
     }
 }
 
+fn out_of_range(key: &str, value: &str, range: String) -> IniError {
+    IniError::OutOfRange {
+        section: "global".to_owned(),
+        key: key.to_owned(),
+        value: safe_text(value),
+        range,
+    }
+}
+
 /// At least one attempt, at most [`MAX_RETRIES`].
 fn parse_retries(value: &str) -> Result<u32, IniError> {
-    value
-        .parse::<u32>()
-        .ok()
-        .filter(|n| (1..=MAX_RETRIES).contains(n))
-        .ok_or_else(|| bad_number("retries", value))
+    let retries: u32 = value.parse().map_err(|_| bad_number("retries", value))?;
+    if (1..=MAX_RETRIES).contains(&retries) {
+        Ok(retries)
+    } else {
+        Err(out_of_range("retries", value, format!("1..={MAX_RETRIES}")))
+    }
 }
 
 /// Seconds, decimals allowed (`0.5`), to whole milliseconds, at most [`MAX_DELAY`].
 fn parse_delay(value: &str) -> Result<u64, IniError> {
-    decimal_nanos(value)
+    let ms = decimal_nanos(value)
         .map(nanos_to_ms)
-        .filter(|&ms| ms <= MAX_DELAY.0)
-        .ok_or_else(|| bad_number("delay", value))
+        .ok_or_else(|| bad_number("delay", value))?;
+    if ms <= MAX_DELAY.0 {
+        Ok(ms)
+    } else {
+        let range = format!("0..={} s", MAX_DELAY.0 / 1000);
+        Err(out_of_range("delay", value, range))
+    }
 }
 
 #[cfg(test)]
@@ -318,19 +345,28 @@ mod tests {
             ApiIni::parse(&bad_delay),
             Err(IniError::BadNumber { key, .. }) if key == "delay"
         ));
-        for retries in ["three", "0", "11"] {
-            let bad_retries = sample().replace("retries = 3", &format!("retries = {retries}"));
-            assert!(matches!(
-                ApiIni::parse(&bad_retries),
-                Err(IniError::BadNumber { key, .. }) if key == "retries"
-            ));
+        let retries = |value: &str| {
+            ApiIni::parse(&sample().replace("retries = 3", &format!("retries = {value}")))
+        };
+        assert!(matches!(
+            retries("three"),
+            Err(IniError::BadNumber { key, .. }) if key == "retries"
+        ));
+        for value in ["0", "11"] {
+            let error = retries(value).expect_err(value);
+            assert_eq!(
+                error.to_string(),
+                format!("[global] retries: `{value}` is outside 1..=10")
+            );
         }
-        let ten = sample().replace("retries = 3", &format!("retries = {MAX_RETRIES}"));
-        assert_eq!(ApiIni::parse(&ten).map(|ini| ini.retries), Ok(Some(10)));
-        for (delay, ok) in [("3600", true), ("3600.0004", true), ("3600.0005", false)] {
-            let text = sample().replace("0.5", delay);
-            assert_eq!(ApiIni::parse(&text).is_ok(), ok, "{delay}");
-        }
+        assert_eq!(retries("10").map(|ini| ini.retries), Ok(Some(MAX_RETRIES)));
+        let delay = |value: &str| ApiIni::parse(&sample().replace("0.5", value));
+        assert!(delay("3600").is_ok());
+        assert!(delay("3600.0004").is_ok(), "read to the millisecond");
+        assert!(matches!(
+            delay("3600.0005"),
+            Err(IniError::OutOfRange { key, .. }) if key == "delay"
+        ));
         let garbage = format!("[hotel]\nkey {KEY}\n");
         let error = ApiIni::parse(&garbage).expect_err("no = sign");
         assert!(matches!(error, IniError::Syntax { line: 2, .. }));

@@ -1,7 +1,7 @@
 //! Property tests: the api.ini parser, slot parsing and outcome classification never panic,
 //! accept what they should, and never put the API key in a message.
 
-use hotelband_core::{ApiIni, Op, Outcome, Slot, classify};
+use hotelband_core::{ApiIni, MAX_RETRIES, Op, Outcome, Slot, classify};
 use proptest::prelude::*;
 
 fn key() -> impl Strategy<Value = String> {
@@ -21,7 +21,7 @@ proptest! {
         hotel_key in key(),
         band_key in key(),
         host in "[a-z]{1,12}(\\.[a-z]{2,5}){0,2}",
-        retries in 1u32..20,
+        retries in 1..=MAX_RETRIES,
         delay_ms in 0u64..5000,
         crlf in any::<bool>(),
     ) {
