@@ -1,8 +1,9 @@
 //! How sure we are of our holds at one service: never read, assumed on a cold start, confirmed,
 //! or in doubt because a write ended ambiguously and may still reach the server.
 
+use std::collections::BTreeSet;
+
 use crate::api::Slot;
-use crate::slot_set::SlotSet;
 use crate::time::Millis;
 
 /// How sure we are of our holds at one service (the list itself lives in the lane).
@@ -24,7 +25,7 @@ pub(crate) enum HoldsKnowledge {
     /// and they are not chosen for a new pair. `read`: the holds were read since the last
     /// ambiguous write (but that read left before `until`, so it does not settle the doubt).
     Doubtful {
-        slots: SlotSet,
+        slots: BTreeSet<Slot>,
         until: Millis,
         read: bool,
     },
@@ -68,7 +69,7 @@ impl HoldsKnowledge {
             HoldsKnowledge::Doubtful { slots, .. } => Some(slots),
             _ => None,
         };
-        slots.into_iter().flat_map(SlotSet::iter)
+        slots.into_iter().flatten().copied()
     }
 
     /// Our view is stale: the holds must be read again (a doubt stays until it is settled).
@@ -83,7 +84,7 @@ impl HoldsKnowledge {
     pub(crate) fn write_in_doubt(&mut self, slot: Option<Slot>, until: Millis) {
         let mut slots = match std::mem::replace(self, HoldsKnowledge::Unknown) {
             HoldsKnowledge::Doubtful { slots, .. } => slots,
-            _ => SlotSet::new(),
+            _ => BTreeSet::new(),
         };
         slots.extend(slot);
         *self = HoldsKnowledge::Doubtful {

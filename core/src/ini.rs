@@ -4,6 +4,7 @@
 //! Lenient where users differ (case of names, `=` or `:`, quotes, `;`/`#` comments, a BOM, CRLF),
 //! strict where a mistake would bite later (missing keys, bad numbers, non-http(s) URLs).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::api::{MAX_DELAY, MAX_RETRIES, MIN_DELAY, base_url};
@@ -98,26 +99,9 @@ impl fmt::Debug for ApiIni {
     }
 }
 
-/// The file's sections and their `key = value` lines, in the file's order: a key given twice
-/// keeps its last value, and a section given twice is one section.
-#[derive(Default)]
-struct Sections {
-    names: Vec<String>,
-    /// (section, key, value)
-    lines: Vec<(String, String, String)>,
-}
-
-impl Sections {
-    fn has(&self, section: &str) -> bool {
-        self.names.iter().any(|name| name == section)
-    }
-
-    fn get(&self, section: &str, key: &str) -> Option<&str> {
-        let mut lines = self.lines.iter().rev();
-        let (_, _, value) = lines.find(|(s, k, _)| s == section && k == key)?;
-        Some(value)
-    }
-}
+/// The file's sections and their `key = value` lines: a key given twice keeps its last value,
+/// and a section given twice is one section.
+type Sections = BTreeMap<String, BTreeMap<String, String>>;
 
 impl ApiIni {
     /// Parses the text of an `api.ini` as users have it.
@@ -127,13 +111,14 @@ impl ApiIni {
         let hotel_key = required(&sections, "hotel", "key")?.to_owned();
         let band_url = url(&sections, "band")?;
         let band_key = required(&sections, "band", "key")?.to_owned();
-        let retries = sections
-            .get("global", "retries")
-            .map(parse_retries)
+        let global = sections.get("global");
+        let retries = global
+            .and_then(|keys| keys.get("retries"))
+            .map(|value| parse_retries(value))
             .transpose()?;
-        let delay_ms = sections
-            .get("global", "delay")
-            .map(parse_delay)
+        let delay_ms = global
+            .and_then(|keys| keys.get("delay"))
+            .map(|value| parse_delay(value))
             .transpose()?;
         Ok(ApiIni {
             hotel_url,
@@ -154,7 +139,7 @@ impl ApiIni {
 }
 
 fn read_sections(text: &str) -> Result<Sections, IniError> {
-    let mut sections = Sections::default();
+    let mut sections = Sections::new();
     // Keys before any section header are kept under "" and ignored.
     let mut current = String::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -166,9 +151,7 @@ fn read_sections(text: &str) -> Result<Sections, IniError> {
         if let Some(inner) = line.strip_prefix('[') {
             let name = inner.strip_suffix(']').ok_or_else(|| syntax(index, line))?;
             current = name.trim().to_ascii_lowercase();
-            if !sections.has(&current) {
-                sections.names.push(current.clone());
-            }
+            sections.entry(current.clone()).or_default();
             continue;
         }
         let split = line.find(['=', ':']).ok_or_else(|| syntax(index, line))?;
@@ -178,8 +161,9 @@ fn read_sections(text: &str) -> Result<Sections, IniError> {
         }
         let value = unquote(line[split + 1..].trim());
         sections
-            .lines
-            .push((current.clone(), key, value.to_owned()));
+            .entry(current.clone())
+            .or_default()
+            .insert(key, value.to_owned());
     }
     Ok(sections)
 }
@@ -204,11 +188,11 @@ fn unquote(value: &str) -> &str {
 }
 
 fn required<'a>(sections: &'a Sections, section: &str, key: &str) -> Result<&'a str, IniError> {
-    if !sections.has(section) {
-        return Err(IniError::MissingSection(section.to_owned()));
-    }
-    sections
-        .get(section, key)
+    let keys = sections
+        .get(section)
+        .ok_or_else(|| IniError::MissingSection(section.to_owned()))?;
+    keys.get(key)
+        .map(String::as_str)
         .filter(|value| !value.is_empty())
         .ok_or_else(|| IniError::MissingKey {
             section: section.to_owned(),

@@ -1,12 +1,11 @@
 //! One service as the session sees it: what we know (free list, holds), what is queued, what is
 //! in flight, and its pacer.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::api::{ApiError, Op, RequestId, Service, Slot};
 use crate::holds::HoldsKnowledge;
 use crate::pacer::Pacer;
-use crate::slot_set::SlotSet;
 use crate::time::Millis;
 
 /// Added to `delay` between two sends to one service, at least. The machine spaces the moments
@@ -94,7 +93,7 @@ pub(crate) struct Lane {
     holds_at: Option<Millis>,
     /// Slots whose write got a 5xx: the server answered, so nothing lands later, but a hostile
     /// proxy may have applied it first. Possibly held until a 200 or a holds read settles it.
-    maybe_applied: SlotSet,
+    maybe_applied: BTreeSet<Slot>,
     /// The round trip of the last request, if it was answered: it sizes the send margin.
     last_rtt: Millis,
     /// Set by a 401: nothing more is sent.
@@ -119,7 +118,7 @@ impl Lane {
             knowledge: HoldsKnowledge::Unknown,
             may_hold: false,
             holds_at: None,
-            maybe_applied: SlotSet::new(),
+            maybe_applied: BTreeSet::new(),
             last_rtt: Millis::ZERO,
             stopped: None,
             cooldown: Millis::ZERO,
@@ -173,19 +172,19 @@ impl Lane {
 
     /// Whether a write on `slot` got a 5xx that a hostile proxy may have applied first.
     pub(crate) fn maybe_applied(&self, slot: Slot) -> bool {
-        self.maybe_applied.contains(slot)
+        self.maybe_applied.contains(&slot)
     }
 
     /// Slots whose write got a 5xx and that no 200 or holds read has settled yet.
     pub(crate) fn maybe_applied_slots(&self) -> impl Iterator<Item = Slot> + '_ {
-        self.maybe_applied.iter()
+        self.maybe_applied.iter().copied()
     }
 
     /// Slots whose state here is in doubt: a write that may still land, or one a 5xx may hide.
     pub(crate) fn doubts(&self) -> Vec<Slot> {
         self.knowledge
             .doubtful_slots()
-            .chain(self.maybe_applied.iter())
+            .chain(self.maybe_applied.iter().copied())
             .collect()
     }
 
@@ -261,10 +260,10 @@ impl Lane {
     }
 
     /// Every slot we may hold here: known holds, writes in doubt, reserves queued or in flight.
-    pub(crate) fn possible_holds(&self) -> SlotSet {
-        let mut slots: SlotSet = self.holds.iter().copied().collect();
+    pub(crate) fn possible_holds(&self) -> BTreeSet<Slot> {
+        let mut slots: BTreeSet<Slot> = self.holds.iter().copied().collect();
         slots.extend(self.knowledge.doubtful_slots());
-        slots.extend(self.maybe_applied.iter());
+        slots.extend(self.maybe_applied.iter().copied());
         slots.extend(self.pending_writes().filter_map(|op| match op {
             Op::Reserve(slot) => Some(slot),
             _ => None,
@@ -315,7 +314,7 @@ impl Lane {
 
     /// A reserve of `slot` was granted (200).
     pub(crate) fn learnt_reserved(&mut self, slot: Slot) {
-        self.maybe_applied.remove(slot);
+        self.maybe_applied.remove(&slot);
         if let Err(at) = self.holds.binary_search(&slot) {
             self.holds.insert(at, slot);
         }
@@ -324,7 +323,7 @@ impl Lane {
 
     /// A cancel of `slot` was granted (200).
     pub(crate) fn learnt_released(&mut self, slot: Slot) {
-        self.maybe_applied.remove(slot);
+        self.maybe_applied.remove(&slot);
         if let Ok(at) = self.holds.binary_search(&slot) {
             self.holds.remove(at);
         }
@@ -340,7 +339,7 @@ impl Lane {
     pub(crate) fn reserve_refused(&mut self, slot: Slot) {
         self.mark_taken(slot);
         if self.knowledge.is_doubtful(slot)
-            || self.maybe_applied.contains(slot)
+            || self.maybe_applied.contains(&slot)
             || !self.knowledge.is_confirmed()
         {
             self.forget_holds();
@@ -524,7 +523,7 @@ mod tests {
             1,
             Millis::ZERO,
         ));
-        let possible: Vec<Slot> = lane.possible_holds().iter().collect();
+        let possible: Vec<Slot> = lane.possible_holds().into_iter().collect();
         assert_eq!(possible, [slot(3), slot(5), slot(7), slot(9)]);
         assert!(!lane.settled());
     }

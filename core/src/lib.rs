@@ -42,7 +42,6 @@ mod rng;
 mod session;
 #[cfg(feature = "sim")]
 pub mod sim;
-mod slot_set;
 mod text;
 mod time;
 mod view;

@@ -30,11 +30,12 @@
 //! it (the old pair only once the clicked slot is held at both), and a refusal drops the
 //! target, after which rule 2 releases the half that was granted, as a stop does.
 
+use std::collections::BTreeSet;
+
 use crate::api::{ApiError, Op, Service, Slot};
 use crate::config::Config;
 use crate::event::EventKind;
 use crate::lane::Lane;
-use crate::slot_set::SlotSet;
 use crate::time::Millis;
 use crate::view::AutoState;
 
@@ -79,7 +80,7 @@ pub(crate) struct Planner {
     /// Failed or ambiguous attempts at the target, per service.
     tries: [u32; 2],
     /// Slots the services said do not exist (403).
-    skip: SlotSet,
+    skip: BTreeSet<Slot>,
     /// `Some(started)` while a scan (both free lists read after `started`) is wanted.
     scan: Option<Millis>,
     /// When the next scan starts, while a pair is held or no common slot was found.
@@ -110,7 +111,7 @@ impl Planner {
             spare: None,
             spare_after: Millis::ZERO,
             tries: [0; 2],
-            skip: SlotSet::new(),
+            skip: BTreeSet::new(),
             scan: None,
             next_scan: None,
             scanned: None,
@@ -314,7 +315,7 @@ impl Planner {
             let tries = self.tries[service.index()];
             if !lane.is_held(target) && tries < config.retries.max(1) {
                 let mut others = lane.possible_holds();
-                others.remove(target);
+                others.remove(&target);
                 if others.len() < 2 {
                     return Some(Op::Reserve(target));
                 }
@@ -332,7 +333,7 @@ impl Planner {
             && !lane.is_held(spare)
         {
             let mut others = lane.possible_holds();
-            others.remove(spare);
+            others.remove(&spare);
             if others.len() < 2 {
                 return Some(Op::Reserve(spare));
             }
@@ -612,7 +613,7 @@ impl Planner {
             .into_iter()
             .take_while(|&slot| p.is_none_or(|p| slot < p))
             .find(|slot| {
-                !self.skip.contains(*slot) && eligible(hotel, *slot) && eligible(band, *slot)
+                !self.skip.contains(slot) && eligible(hotel, *slot) && eligible(band, *slot)
             });
         match candidate {
             Some(slot) => {
@@ -659,7 +660,7 @@ impl Planner {
                     .copied()
                     .take_while(|&slot| slot < p)
                     .find(|&slot| {
-                        !self.skip.contains(slot)
+                        !self.skip.contains(&slot)
                             && !lane.is_uncertain(slot)
                             && !lane.maybe_applied(slot)
                     })
