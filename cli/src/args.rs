@@ -38,10 +38,10 @@ pub struct Global {
     /// The band's base URL (key from HOTELBAND_BAND_KEY).
     #[arg(long, global = true, value_name = "URL")]
     pub band_url: Option<String>,
-    /// Seconds between two requests to one service, retries included; at least 1.
+    /// Seconds between two requests to one service, retries included; 1 to 3600.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_delay)]
     pub delay: Option<Millis>,
-    /// Attempts per operation, retries included; at least 1.
+    /// Attempts per operation, retries included; 1 to 10.
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_RETRIES)))]
     pub retries: Option<u32>,
     /// A CORS proxy prefix put in front of every URL, e.g. http://127.0.0.1:8080/proxy/.
@@ -197,6 +197,17 @@ mod tests {
         for bad in ["0.9996", "3600.0005", "1e3", "-2", "+2", "inf", ""] {
             assert!(parse_delay(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_help_names_the_cores_limits() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        assert!(
+            help.contains(&format!("; 1 to {}.", MAX_DELAY.0 / 1000)),
+            "{help}"
+        );
+        assert!(help.contains(&format!("; 1 to {MAX_RETRIES}.")), "{help}");
     }
 
     #[test]
