@@ -11,9 +11,9 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use bytes::Bytes;
+use tokio::time::Instant;
 
 use crate::config::{Config, Crowd, Faults, Pacing, Scripted};
 use crate::history::History;
