@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, KEY, World, args, between_runs, run, run_with, temp_dir};
+use common::{Emulator, KEY, World, args, run, run_with, temp_dir};
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
@@ -70,14 +70,16 @@ async fn a_good_api_ini_is_used_as_it_is() {
     )
     .expect("write");
     let ini = ini.to_string_lossy().into_owned();
-    let reserve = run_with(
-        &strings(&["--ini", &ini, "reserve", "band", "12"]),
-        [None, None],
-    )
-    .await;
+    let reserve = emulator
+        .run_with(
+            &strings(&["--ini", &ini, "reserve", "band", "12"]),
+            [None, None],
+        )
+        .await;
     assert_eq!(reserve.code, 0, "{}", reserve.log());
-    between_runs().await;
-    let mine = run_with(&strings(&["mine", "--ini", &ini]), [None, None]).await;
+    let mine = emulator
+        .run_with(&strings(&["mine", "--ini", &ini]), [None, None])
+        .await;
     assert_eq!(mine.code, 0, "{}", mine.log());
     assert!(mine.stdout.contains("band holds: 12"), "{}", mine.log());
     mine.assert_no_key();
@@ -90,7 +92,9 @@ async fn a_wrong_key_is_named_per_service_and_the_other_still_works() {
     let emulator = Emulator::start(World::default()).await;
     let urls = emulator.urls();
     let wrong = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
-    let free = run_with(&args(&urls, &["free"]), [Some(wrong), Some(KEY)]).await;
+    let free = emulator
+        .run_with(&args(&urls, &["free"]), [Some(wrong), Some(KEY)])
+        .await;
     assert_eq!(free.code, 2, "{}", free.log());
     assert!(
         free.stderr.contains("The hotel refused the API key"),
@@ -117,8 +121,9 @@ async fn a_wrong_key_is_named_per_service_and_the_other_still_works() {
     );
 
     // Pairing cannot work without both: it stops, holding nothing, and says why.
-    between_runs().await;
-    let pair = run_with(&args(&urls, &["pair"]), [Some(KEY), Some(wrong)]).await;
+    let pair = emulator
+        .run_with(&args(&urls, &["pair"]), [Some(KEY), Some(wrong)])
+        .await;
     assert_eq!(pair.code, 2, "{}", pair.log());
     assert!(
         pair.stdout.contains("The band refused the API key"),
@@ -145,7 +150,7 @@ async fn an_unreachable_service_exits_3_after_the_retries() {
     let dead = "http://127.0.0.1:1/hotel/api";
     let band = format!("{}/band/api", emulator.running.url());
     let base = strings(&["--hotel-url", dead, "--band-url", &band, "--retries", "2"]);
-    let mine = run(&args(&base, &["mine", "hotel"])).await;
+    let mine = emulator.run(&args(&base, &["mine", "hotel"])).await;
     assert_eq!(mine.code, 3, "{}", mine.log());
     assert!(mine.stderr.contains("could not connect"), "{}", mine.log());
     assert!(
@@ -155,8 +160,7 @@ async fn an_unreachable_service_exits_3_after_the_retries() {
         mine.log()
     );
 
-    between_runs().await;
-    let pair = run(&args(&base, &["pair", "--json"])).await;
+    let pair = emulator.run(&args(&base, &["pair", "--json"])).await;
     assert_eq!(pair.code, 3, "{}", pair.log());
     let objects = pair.objects();
     let last = objects.last().expect("a final object");
@@ -184,7 +188,7 @@ async fn an_html_page_where_the_api_should_be_is_named_as_such() {
     let site = format!("{url}/site");
     let band = format!("{url}/band/api");
     let base = strings(&["--hotel-url", &site, "--band-url", &band, "--retries", "1"]);
-    let free = run(&args(&base, &["free"])).await;
+    let free = emulator.run(&args(&base, &["free"])).await;
     assert_eq!(free.code, 3, "{}", free.log());
     assert!(
         free.stderr.contains("an HTML page, not the API's JSON"),

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Emulator, KEY, World, args, command, finish, interrupt, run};
+use common::{Emulator, KEY, World, args, command, finish, interrupt};
 use hotelband_server::{Crowd, Faults, Scripted};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -72,12 +72,13 @@ async fn under_a_crowd_and_faults_for_stops_with_one_clean_pair() {
     // Slot 1 stays taken, so nothing but --for can end the run.
     emulator.other_reserves("hotel", 1).await;
     let urls = emulator.urls();
-    let run_ = run(&args(
-        &urls,
-        // Each lost reply costs a request timeout (10 s) before its slot is trusted again.
-        &["pair", "--watch", "--for", "25", "--retries", "5", "--json"],
-    ))
-    .await;
+    let run_ = emulator
+        .run(&args(
+            &urls,
+            // Each lost reply costs a request timeout (10 s) before its slot is trusted again.
+            &["pair", "--watch", "--for", "25", "--retries", "5", "--json"],
+        ))
+        .await;
     let log = run_.log();
     assert_eq!(run_.code, 0, "{log}");
     let objects = run_.objects();
@@ -104,7 +105,7 @@ async fn without_watch_it_stops_at_the_first_pair_in_plain_words() {
     emulator.other_reserves("hotel", 1).await;
     emulator.other_reserves("band", 2).await;
     let urls = emulator.urls();
-    let run_ = run(&args(&urls, &["pair"])).await;
+    let run_ = emulator.run(&args(&urls, &["pair"])).await;
     let log = run_.log();
     assert_eq!(run_.code, 0, "{log}");
     for line in [
@@ -123,7 +124,9 @@ async fn without_watch_it_stops_at_the_first_pair_in_plain_words() {
 async fn alone_it_reaches_slot_1_and_ends_by_itself() {
     let emulator = Emulator::start(World::default()).await;
     let urls = emulator.urls();
-    let run_ = run(&args(&urls, &["pair", "--watch", "--json"])).await;
+    let run_ = emulator
+        .run(&args(&urls, &["pair", "--watch", "--json"]))
+        .await;
     let log = run_.log();
     assert_eq!(run_.code, 0, "{log}");
     let objects = run_.objects();
@@ -143,7 +146,9 @@ async fn alone_it_reaches_slot_1_and_ends_by_itself() {
 async fn release_all_gives_everything_back() {
     let emulator = Emulator::start(World::default()).await;
     let urls = emulator.urls();
-    let run_ = run(&args(&urls, &["pair", "--release-all", "--json"])).await;
+    let run_ = emulator
+        .run(&args(&urls, &["pair", "--release-all", "--json"]))
+        .await;
     let log = run_.log();
     assert_eq!(run_.code, 0, "{log}");
     let objects = run_.objects();

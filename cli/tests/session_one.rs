@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, World, args, between_runs, run};
+use common::{Emulator, World, args};
 use hotelband_server::{Faults, Scripted};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,7 +11,7 @@ async fn every_command_lands_at_the_emulator() {
     let emulator = Emulator::start(World::default()).await;
     let urls = emulator.urls();
 
-    let free = run(&args(&urls, &["free"])).await;
+    let free = emulator.run(&args(&urls, &["free"])).await;
     assert_eq!(free.code, 0, "{}", free.log());
     let first_20: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
     let listed = format!("(slots 1-20): {}", first_20.join(", "));
@@ -23,8 +23,7 @@ async fn every_command_lands_at_the_emulator() {
         );
     }
 
-    between_runs().await;
-    let reserve = run(&args(&urls, &["reserve", "hotel", "5"])).await;
+    let reserve = emulator.run(&args(&urls, &["reserve", "hotel", "5"])).await;
     assert_eq!(reserve.code, 0, "{}", reserve.log());
     assert!(
         reserve.stdout.contains("Reserved slot 5 at the hotel"),
@@ -33,20 +32,19 @@ async fn every_command_lands_at_the_emulator() {
     );
     assert_eq!(emulator.holds().await, [vec![5], vec![]]);
 
-    between_runs().await;
-    let reserve = run(&args(&urls, &["reserve", "band", "5"])).await;
+    let reserve = emulator.run(&args(&urls, &["reserve", "band", "5"])).await;
     assert_eq!(reserve.code, 0, "{}", reserve.log());
     assert_eq!(emulator.holds().await, [vec![5], vec![5]]);
 
-    between_runs().await;
-    let mine = run(&args(&urls, &["mine"])).await;
+    let mine = emulator.run(&args(&urls, &["mine"])).await;
     assert_eq!(mine.code, 0, "{}", mine.log());
     assert!(mine.stdout.contains("hotel holds: 5\n"), "{}", mine.log());
     assert!(mine.stdout.contains("band holds: 5\n"), "{}", mine.log());
 
     // Our own hold is not free; --all lists past the window; --json is one object a line.
-    between_runs().await;
-    let free = run(&args(&urls, &["free", "hotel", "--all", "--json"])).await;
+    let free = emulator
+        .run(&args(&urls, &["free", "hotel", "--all", "--json"]))
+        .await;
     assert_eq!(free.code, 0, "{}", free.log());
     let objects = free.objects();
     assert_eq!(objects.len(), 1, "{}", free.log());
@@ -61,8 +59,7 @@ async fn every_command_lands_at_the_emulator() {
     let expected: Vec<u64> = (1..=200).filter(|&n| n != 5).collect();
     assert_eq!(slots, expected);
 
-    between_runs().await;
-    let cancel = run(&args(&urls, &["cancel", "hotel", "5"])).await;
+    let cancel = emulator.run(&args(&urls, &["cancel", "hotel", "5"])).await;
     assert_eq!(cancel.code, 0, "{}", cancel.log());
     assert!(
         cancel.stdout.contains("Released slot 5 at the hotel"),
@@ -71,8 +68,9 @@ async fn every_command_lands_at_the_emulator() {
     );
     assert_eq!(emulator.holds().await, [vec![], vec![5]]);
 
-    between_runs().await;
-    let mine = run(&args(&urls, &["mine", "band", "--json"])).await;
+    let mine = emulator
+        .run(&args(&urls, &["mine", "band", "--json"]))
+        .await;
     assert_eq!(mine.code, 0, "{}", mine.log());
     let objects = mine.objects();
     assert_eq!(objects.len(), 1, "{}", mine.log());
@@ -80,9 +78,10 @@ async fn every_command_lands_at_the_emulator() {
     assert_eq!(objects[0]["slots"], serde_json::json!([5]));
 
     // Through the emulator's own CORS proxy, as a user behind one would.
-    between_runs().await;
     let proxy = format!("{}/proxy/", emulator.running.url());
-    let proxied = run(&args(&urls, &["--proxy", &proxy, "reserve", "hotel", "9"])).await;
+    let proxied = emulator
+        .run(&args(&urls, &["--proxy", &proxy, "reserve", "hotel", "9"]))
+        .await;
     assert_eq!(proxied.code, 0, "{}", proxied.log());
     assert_eq!(emulator.holds().await, [vec![9], vec![5]]);
 
@@ -95,7 +94,7 @@ async fn refusals_exit_1_and_change_nothing() {
     let urls = emulator.urls();
     emulator.other_reserves("hotel", 7).await;
 
-    let taken = run(&args(&urls, &["reserve", "hotel", "7"])).await;
+    let taken = emulator.run(&args(&urls, &["reserve", "hotel", "7"])).await;
     assert_eq!(taken.code, 1, "{}", taken.log());
     assert!(
         taken
@@ -105,8 +104,7 @@ async fn refusals_exit_1_and_change_nothing() {
         taken.log()
     );
 
-    between_runs().await;
-    let not_mine = run(&args(&urls, &["cancel", "band", "3"])).await;
+    let not_mine = emulator.run(&args(&urls, &["cancel", "band", "3"])).await;
     assert_eq!(not_mine.code, 1, "{}", not_mine.log());
     assert!(
         not_mine
@@ -117,18 +115,21 @@ async fn refusals_exit_1_and_change_nothing() {
     );
 
     // The emulator has 200 slots: 201 passes the client's parsing and the server refuses it.
-    between_runs().await;
-    let beyond = run(&args(&urls, &["reserve", "band", "201"])).await;
+    let beyond = emulator
+        .run(&args(&urls, &["reserve", "band", "201"]))
+        .await;
     assert_eq!(beyond.code, 1, "{}", beyond.log());
     assert!(beyond.stderr.contains("no such slot"), "{}", beyond.log());
 
     for slot in [1, 2] {
-        between_runs().await;
-        let ok = run(&args(&urls, &["reserve", "band", &slot.to_string()])).await;
+        let ok = emulator
+            .run(&args(&urls, &["reserve", "band", &slot.to_string()]))
+            .await;
         assert_eq!(ok.code, 0, "{}", ok.log());
     }
-    between_runs().await;
-    let third = run(&args(&urls, &["reserve", "band", "3", "--json"])).await;
+    let third = emulator
+        .run(&args(&urls, &["reserve", "band", "3", "--json"]))
+        .await;
     assert_eq!(third.code, 1, "{}", third.log());
     let objects = third.objects();
     let failed = objects.last().expect("an object");
@@ -160,7 +161,7 @@ async fn a_write_whose_reply_is_lost_is_verified_not_repeated_blindly() {
     .await;
     let urls = emulator.urls();
 
-    let first = run(&args(&urls, &["reserve", "hotel", "4"])).await;
+    let first = emulator.run(&args(&urls, &["reserve", "hotel", "4"])).await;
     assert_eq!(first.code, 0, "{}", first.log());
     assert!(
         first.stdout.contains("Reserved slot 4 at the hotel"),
@@ -168,8 +169,7 @@ async fn a_write_whose_reply_is_lost_is_verified_not_repeated_blindly() {
         first.log()
     );
 
-    between_runs().await;
-    let second = run(&args(&urls, &["reserve", "hotel", "6"])).await;
+    let second = emulator.run(&args(&urls, &["reserve", "hotel", "6"])).await;
     assert_eq!(second.code, 0, "{}", second.log());
     assert!(
         second.stdout.contains("Reserved slot 6 at the hotel"),

@@ -179,6 +179,23 @@ impl Scenario {
     /// [`RIVAL`] reserves (`POST`) or releases (`DELETE`) `slot` at `service` directly, beside
     /// the page; anything but a 200 is an error.
     pub async fn rival(&self, method: reqwest::Method, service: Service, slot: u16) -> Result<()> {
+        self.competitor(RIVAL, method, service, slot).await
+    }
+
+    /// Like [`Scenario::rival`], as `user`: [`RIVAL`], or [`DEMO`] where a scenario whose page
+    /// does not use it needs a second competitor (each keeps its own one-a-second rule).
+    pub async fn competitor(
+        &self,
+        user: &str,
+        method: reqwest::Method,
+        service: Service,
+        slot: u16,
+    ) -> Result<()> {
+        let token = match user {
+            RIVAL => RIVAL_TOKEN,
+            DEMO => DEMO_TOKEN,
+            _ => bail!("{user} is not a competitor"),
+        };
         let url = format!(
             "{}/{}/api/reservation/{slot}",
             self.emulator.url(),
@@ -186,16 +203,42 @@ impl Scenario {
         );
         let reply = reqwest::Client::new()
             .request(method.clone(), &url)
-            .bearer_auth(RIVAL_TOKEN)
+            .bearer_auth(token)
             .send()
             .await
-            .with_context(|| format!("{RIVAL}: {method} {url}"))?;
+            .with_context(|| format!("{user}: {method} {url}"))?;
         ensure!(
             reply.status() == 200,
-            "{RIVAL}: {method} {url}: {}",
+            "{user}: {method} {url}: {}",
             reply.status()
         );
         Ok(())
+    }
+
+    /// Requests the emulator has received, per service (`[hotel, band]`).
+    pub async fn requests(&self) -> Result<[u64; 2]> {
+        let state = self.admin.state().await?;
+        Ok(state.services().map(|service| service.counters.requests))
+    }
+
+    /// Waits until each service has received `more` requests beyond `from` (a
+    /// [`Scenario::requests`] taken earlier): the page worked on for that many rounds.
+    pub async fn wait_requests(
+        &self,
+        from: [u64; 2],
+        more: u64,
+        deadline: std::time::Duration,
+    ) -> Result<[u64; 2]> {
+        let what = format!("{more} more requests at each service");
+        crate::wait::until(&what, deadline, || async {
+            let now = self.requests().await?;
+            Ok(if (0..2).all(|i| now[i] >= from[i] + more) {
+                std::ops::ControlFlow::Break(now)
+            } else {
+                std::ops::ControlFlow::Continue(format!("{now:?}, from {from:?}"))
+            })
+        })
+        .await
     }
 
     /// The key the page uses; tests check it never shows on the page.

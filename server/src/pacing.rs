@@ -6,7 +6,9 @@
 //! does not reset the clock (a client hammering through 429s is not pushed further back than
 //! its last served request); without `enforce` it is served, counted, and resets the clock.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::config::Pacing;
 

@@ -19,13 +19,14 @@ mod refused;
 mod write;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use tokio::time::Instant;
 
 use crate::reply;
 use crate::service::Service;

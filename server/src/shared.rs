@@ -3,17 +3,18 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
 
 use axum::http::{HeaderMap, header};
 use tokio::task::AbortHandle;
+use tokio::time::Instant;
 
 use crate::config::{Config, DEMO_USER};
 use crate::state::{UserId, World};
 
 /// Shared by the router (behind an `Arc`) and, weakly, by the crowd tasks.
 pub(crate) struct Shared {
-    /// `at_ms` in the history counts from here.
+    /// `at_ms` in the history counts from here. Every time the emulator reads (this, pacing
+    /// arrivals, crowd moves) is tokio's: `std`'s in production, a paused clock in tests.
     pub(crate) started: Instant,
     /// Token → user, fixed at start (users are not changed at runtime).
     tokens: HashMap<String, UserId>,

@@ -11,10 +11,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use bytes::Bytes;
 use hotelband_core::Rng;
+use tokio::time::Instant;
 
 use crate::config::{Config, Crowd, Faults, Pacing, Scripted};
 use crate::history::History;

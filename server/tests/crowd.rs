@@ -1,25 +1,27 @@
 //! A fast crowd competing with itself: the history never shows two holders of a slot, nor a
-//! member with more than two holds.
+//! member with more than two holds. On tokio's paused clock, which the crowd and the history's
+//! `at_ms` read: the crowd moves as fast as the test can look, in the same (seeded) order
+//! every run, and the test's own clock is the emulator's.
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{admin_get, admin_put, check_history, client, config, start};
+use common::{App, check_history, config};
 use hotelband_server::Crowd;
-use hotelband_server::Running;
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
-/// Most a test waits for the crowd to have done enough: far above what it needs, so a slow
-/// machine only makes the test slower, never red.
+/// Most (paused-clock) time a test waits for the crowd to have done enough: far above what
+/// it needs, so only a crowd that stopped moving reaches it.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// The history, once `enough` holds for it (polled; panics after [`PATIENCE`]).
-async fn history_once(server: &Running, enough: impl Fn(&[Value]) -> bool) -> Value {
-    let c = client();
+/// The history, once `enough` holds for it (looked at every 50 ms of the crowd's time;
+/// panics after [`PATIENCE`]).
+async fn history_once(app: &App, enough: impl Fn(&[Value]) -> bool) -> Value {
     let since = Instant::now();
     loop {
-        let history = admin_get(&c, server, "history").await;
+        let history = app.admin_get("history").await;
         if enough(history.as_array().expect("array")) {
             return history;
         }
@@ -31,7 +33,12 @@ async fn history_once(server: &Running, enough: impl Fn(&[Value]) -> bool) -> Va
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// Events of `service` in a history.
+fn count(events: &[Value], service: &str) -> usize {
+    events.iter().filter(|e| e["service"] == service).count()
+}
+
+#[tokio::test(start_paused = true)]
 async fn crowd_history_replays_cleanly() {
     let mut cfg = config(1);
     let crowd = Crowd {
@@ -41,9 +48,8 @@ async fn crowd_history_replays_cleanly() {
         window: 6,
     };
     cfg.crowd = [crowd.clone(), crowd];
-    let server = start(cfg).await;
-    let c = client();
-    let history = history_once(&server, |events| events.len() > 200).await;
+    let app = App::new(&cfg);
+    let history = history_once(&app, |events| events.len() > 200).await;
     let checked = check_history(&history, 2);
     assert!(checked > 200, "the crowd was busy: {checked} events");
     let events = history.as_array().expect("array");
@@ -63,30 +69,21 @@ async fn crowd_history_replays_cleanly() {
     );
 
     // Reconfiguring stops the old crowd and frees its slots.
-    admin_put(&c, &server, "crowd/hotel", json!({"size": 0})).await;
-    let state = admin_get(&c, &server, "state").await;
+    app.admin_put("crowd/hotel", json!({"size": 0})).await;
+    let state = app.admin_get("state").await;
     assert_eq!(state["hotel"]["holders"], json!({}));
     assert_eq!(state["hotel"]["crowd"]["size"], 0);
-    let history = admin_get(&c, &server, "history").await;
+    let history = app.admin_get("history").await;
     check_history(&history, 2);
-    let quiet = history
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter(|e| e["service"] == "hotel")
-        .count();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let later = admin_get(&c, &server, "history").await;
-    let after = later
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter(|e| e["service"] == "hotel")
-        .count();
-    assert_eq!(quiet, after, "the hotel crowd stopped");
+    let events = history.as_array().expect("array");
+    let (hotel, band) = (count(events, "hotel"), count(events, "band"));
+    // The band's crowd, alike, makes 50 more moves: the hotel's had as long to make its own.
+    let later = history_once(&app, |events| count(events, "band") >= band + 50).await;
+    let later = later.as_array().expect("array");
+    assert_eq!(count(later, "hotel"), hotel, "the hotel crowd stopped");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn crowd_members_respect_the_pacing_interval() {
     let mut cfg = config(1);
     cfg.pacing.min_interval = Duration::from_millis(200);
@@ -97,7 +94,7 @@ async fn crowd_members_respect_the_pacing_interval() {
         window: 10,
     };
     let started = Instant::now();
-    let server = start(cfg).await;
+    let app = App::new(&cfg);
     let times_of = |events: &[Value], member: usize| -> Vec<u64> {
         let name = format!("crowd-hotel-{member}");
         events
@@ -106,7 +103,7 @@ async fn crowd_members_respect_the_pacing_interval() {
             .map(|e| e["at_ms"].as_u64().expect("at_ms"))
             .collect()
     };
-    let history = history_once(&server, |events| {
+    let history = history_once(&app, |events| {
         (0..3).all(|member| times_of(events, member).len() >= 3)
     })
     .await;

@@ -4,16 +4,21 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{client, config, start, status_json, token};
+use common::{client, config, raw, read_until_closed, start, status_json, token};
 use hotelband_server::Running;
 use reqwest::header::AUTHORIZATION;
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::time::timeout;
+
+/// A bound on waits that should end much sooner: only reached when the behaviour is missing.
+const BOUND: Duration = Duration::from_secs(5);
 
 /// `{front}/proxy/{hop}/proxy/…/{last}` with `hops` in order.
 fn nested(hops: &[&Running], last: &Running, path: &str) -> String {
@@ -208,60 +213,77 @@ async fn an_upstream_reply_above_the_cap_is_a_502() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxied_requests_in_flight_are_capped() {
-    // An upstream that counts connections and answers only when told to.
+    // An upstream that publishes who connected, in order, and answers once the gate opens.
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let upstream = listener.local_addr().expect("addr");
-    let open = Arc::new(AtomicUsize::new(0));
-    let go = Arc::new(tokio::sync::Notify::new());
-    {
-        let (open, go) = (open.clone(), go.clone());
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                open.fetch_add(1, Ordering::SeqCst);
-                let go = go.clone();
-                tokio::spawn(async move {
-                    let mut buf = [0u8; 4096];
-                    let _ = stream.read(&mut buf).await;
-                    go.notified().await;
-                    let _ = stream
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
-                        )
-                        .await;
-                });
-            }
-        });
-    }
+    let (peers_tx, mut peers) = watch::channel(Vec::<SocketAddr>::new());
+    let (gate, opened) = watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((mut stream, peer)) = listener.accept().await {
+            peers_tx.send_modify(|peers| peers.push(peer));
+            let mut opened = opened.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let _ = opened.wait_for(|open| *open).await;
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
+                    )
+                    .await;
+            });
+        }
+    });
     let mut cfg = config(1);
     cfg.proxy_allow = vec![upstream.to_string()];
     cfg.limits.proxy_concurrency = 2;
     let front = start(cfg).await;
     let c = client();
-    let requests: Vec<_> = (0..3)
+    let held: Vec<_> = (0..2)
         .map(|_| {
             let request = c.get(format!("{}/proxy/http://{upstream}/x", front.url()));
             tokio::spawn(async move { request.send().await.expect("answered").status() })
         })
         .collect();
-    for _ in 0..500 {
-        if open.load(Ordering::SeqCst) >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    // Give a third connection the chance to appear, were it not held back.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(open.load(Ordering::SeqCst), 2, "only two proxied at once");
-    // Release whoever waits, until the third (admitted once one finishes) is answered too.
-    for _ in 0..500 {
-        if requests.iter().all(tokio::task::JoinHandle::is_finished) {
-            break;
-        }
-        go.notify_waiters();
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    for request in requests {
+    timeout(BOUND, peers.wait_for(|p| p.len() == 2))
+        .await
+        .expect("two proxied at once")
+        .expect("upstream running");
+    // A third proxied request, sent whole.
+    let request = format!(
+        "GET /proxy/http://{upstream}/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    );
+    let mut third = raw(&front, request.as_bytes()).await;
+    // It had its chance: the front answered a request sent after it, and the upstream then
+    // took a connection made after that (it takes them in order).
+    let response = c
+        .get(format!("{}/hotel/api/reservation", front.url()))
+        .bearer_auth(token(0))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200);
+    let probe = TcpStream::connect(upstream).await.expect("connects");
+    let probe = probe.local_addr().expect("addr");
+    let seen = timeout(BOUND, peers.wait_for(|p| p.contains(&probe)))
+        .await
+        .expect("the probe taken")
+        .expect("upstream running")
+        .clone();
+    assert_eq!(seen.len(), 3, "only two proxied at once: {seen:?}");
+    // Open the gate: the two are answered, then the third.
+    gate.send_replace(true);
+    for request in held {
         assert_eq!(request.await.expect("task"), 200);
     }
-    assert_eq!(open.load(Ordering::SeqCst), 3);
+    let sent = read_until_closed(&mut third, BOUND)
+        .await
+        .expect("the third is answered");
+    let text = String::from_utf8_lossy(&sent);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert_eq!(
+        peers.borrow().len(),
+        4,
+        "the third reached the upstream too"
+    );
 }

@@ -4,11 +4,13 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use hotelband_server::inspect::{Admin, Change, ChangeOp, State, first_conflict};
 use hotelband_server::{Config, Crowd, Faults, Running, User};
 use tokio::process::{Child, Command};
+use tokio::time::Instant;
 
 /// The user the client runs as, and its key (64 hex digits, like the course's).
 pub const USER: &str = "cli";
@@ -25,6 +27,10 @@ pub struct Emulator {
     pub running: Running,
     pub admin: Admin,
     http: reqwest::Client,
+    /// Its pacing rule's interval (one request per interval per user and service).
+    interval: Duration,
+    /// When the last run of the binary against it (see [`Emulator::run`]) ended.
+    last_run_ended: Mutex<Option<Instant>>,
 }
 
 /// Faults and crowds for [`Emulator::start`]; index 0 is the hotel, 1 the band.
@@ -46,6 +52,7 @@ impl Emulator {
             seed: 11,
             ..Config::default()
         };
+        let interval = config.pacing.min_interval;
         let running = hotelband_server::start(config)
             .await
             .expect("the emulator starts");
@@ -58,7 +65,29 @@ impl Emulator {
             running,
             admin,
             http,
+            interval,
+            last_run_ended: Mutex::new(None),
         }
+    }
+
+    /// Runs `hotelband ARGS` against this emulator with the client's key at both services, to
+    /// its end. See [`Emulator::run_with`].
+    pub async fn run(&self, args: &[String]) -> Run {
+        self.run_with(args, [Some(KEY), Some(KEY)]).await
+    }
+
+    /// Runs `hotelband ARGS` against this emulator with the given keys, to its end, starting
+    /// it no sooner than the pacing interval after the previous run ended. Each process paces
+    /// itself, but two cannot pace each other: a process's requests have all arrived when it
+    /// ends, so from then on one interval keeps the pair of them within the rule.
+    pub async fn run_with(&self, args: &[String], keys: [Option<&str>; 2]) -> Run {
+        let previous = *self.last_run_ended.lock().expect("not poisoned");
+        if let Some(ended) = previous {
+            tokio::time::sleep_until(ended + self.interval).await;
+        }
+        let run = run_with(args, keys).await;
+        *self.last_run_ended.lock().expect("not poisoned") = Some(Instant::now());
+        run
     }
 
     /// `--hotel-url U --band-url U` for this emulator.
@@ -215,7 +244,8 @@ pub fn command(args: &[String], keys: [Option<&str>; 2]) -> Command {
     command
 }
 
-/// Runs `hotelband ARGS` with the client's key at both services, to its end.
+/// Runs `hotelband ARGS` with the client's key at both services, to its end: for runs that
+/// send nothing (refused input) or reach no emulator; the others go through [`Emulator::run`].
 pub async fn run(args: &[String]) -> Run {
     run_with(args, [Some(KEY), Some(KEY)]).await
 }
@@ -245,12 +275,6 @@ pub fn args(base: &[String], more: &[&str]) -> Vec<String> {
         .cloned()
         .chain(more.iter().map(|s| (*s).to_owned()))
         .collect()
-}
-
-/// Separates two runs of the binary so that the pair of them keeps one request a second per
-/// service: each process paces itself, two processes cannot pace each other.
-pub async fn between_runs() {
-    tokio::time::sleep(Duration::from_millis(1100)).await;
 }
 
 /// A fresh directory under the target's temporary directory.

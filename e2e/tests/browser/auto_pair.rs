@@ -1,9 +1,7 @@
 //! Auto-pair: under a crowd and faults, across a reload, and with a second tab open.
 
-use std::time::Duration;
-
 use hotelband_e2e::{
-    PAIR_DEADLINE, Service, Setup, USER,
+    DEADLINE, PAIR_DEADLINE, Service, Setup, USER,
     admin::{ChangeOp, first_conflict},
 };
 use hotelband_server::{Crowd, Faults, Scripted};
@@ -39,8 +37,9 @@ async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyh
             s.page.click("auto-start").await?;
             let pair = s.page.wait_pair(PAIR_DEADLINE).await?;
             s.page.screenshot(&s.artifacts, "paired").await?;
-            // Let it recheck a few times under contention, then stop and let it settle.
-            tokio::time::sleep(Duration::from_secs(8)).await;
+            // Let it recheck under contention (eight more requests at each service, about as
+            // many seconds at its pace), then stop and let it settle.
+            s.wait_requests(s.requests().await?, 8, DEADLINE).await?;
             s.page.click("auto-stop").await?;
             s.page.wait_auto("off").await?;
             let held = s.wait_matched_pair(PAIR_DEADLINE).await?;
@@ -169,7 +168,10 @@ async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> 
             );
 
             let before = s.admin.state().await?;
-            tokio::time::sleep(Duration::from_secs(6)).await;
+            // The first tab drives on for six more requests at each service: time enough for
+            // the second to have sent some, were it driving too.
+            let from = before.services().map(|service| service.counters.requests);
+            s.wait_requests(from, 6, DEADLINE).await?;
             let after = s.admin.state().await?;
             for service in Service::ALL {
                 assert_eq!(

@@ -5,16 +5,14 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use anyhow::ensure;
 use fantoccini::Locator;
 use hotelband_e2e::admin::{ChangeOp, ServiceState, first_conflict};
-use hotelband_e2e::{DEADLINE, Scenario, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, DEMO, RIVAL, Scenario, Service, Setup, USER, until};
 use reqwest::Method;
 
 /// Not the 200 of the course's early years: nothing on the page may assume it.
 const SLOTS: u16 = 230;
-
-/// The emulator's pacing rule, with a margin, between two calls of the rival to one service.
-const RIVAL_PACE: Duration = Duration::from_millis(1_100);
 
 /// Open to us at a service: nobody holds it, or we do.
 fn open(service: &ServiceState, slot: u16) -> bool {
@@ -29,16 +27,15 @@ async fn the_common_list_and_marks_agree_with_the_emulator() -> anyhow::Result<(
     Setup::new("common-slots")
         .emulator(|config| config.slots = SLOTS)
         .run(async |s| {
-            // A rival holds 1 and 2 at the hotel, 2 and 3 at the band, keeping the 1 s rule
-            // per service like everyone else.
-            for pair in [
-                [(Service::Hotel, 1), (Service::Band, 2)],
-                [(Service::Hotel, 2), (Service::Band, 3)],
+            // Others hold 1 and 2 at the hotel, 2 and 3 at the band: two of them, so that
+            // each sends one request per service and nobody waits out the 1 s rule.
+            for (user, pair) in [
+                (RIVAL, [(Service::Hotel, 1), (Service::Band, 2)]),
+                (DEMO, [(Service::Hotel, 2), (Service::Band, 3)]),
             ] {
                 for (service, slot) in pair {
-                    s.rival(Method::POST, service, slot).await?;
+                    s.competitor(user, Method::POST, service, slot).await?;
                 }
-                tokio::time::sleep(RIVAL_PACE).await;
             }
             s.open_signed_in().await?;
             s.page.wait_free_slots(18).await?;
@@ -120,6 +117,20 @@ async fn open_showing(s: &Scenario, slot: u16) -> anyhow::Result<()> {
     .await
 }
 
+/// The band answers `late` from now on (and applies writes that late).
+async fn band_answers_late(s: &Scenario, late: Duration) -> anyhow::Result<()> {
+    let ms = u64::try_from(late.as_millis())?;
+    let url = format!("{}/admin/faults/band", s.emulator.url());
+    let reply = reqwest::Client::new()
+        .put(&url)
+        .bearer_auth(s.admin_token())
+        .json(&serde_json::json!({ "latency_ms": [ms, ms] }))
+        .send()
+        .await?;
+    ensure!(reply.status() == 200, "PUT {url}: {}", reply.status());
+    Ok(())
+}
+
 /// [`USER`]'s applied changes at `service` in the emulator's history: (op, slot), in order.
 fn changes_of(history: &[hotelband_e2e::admin::Change], service: Service) -> Vec<(ChangeOp, u16)> {
     history
@@ -167,9 +178,10 @@ async fn a_slot_taken_at_one_service_before_the_click_leaves_nothing_unmatched()
             // once, and with auto-pair off the page reads nothing by itself meanwhile, so it
             // still believes slot 1 is free at both.
             s.rival(Method::POST, Service::Band, 1).await?;
-            // Past the page's pacing delay since its last reads, so that the two reserves leave
-            // together, as the core hands them out (not an assertion on time: set-up only).
-            tokio::time::sleep(RIVAL_PACE).await;
+            // The hotel's reserve leaves within about the page's delay (1 s) of the click,
+            // however recent its last read; the band's refusal comes back 3 s after the band's
+            // reserve leaves. So the hotel grants its half before the page learns of the refusal.
+            band_answers_late(s, Duration::from_secs(3)).await?;
             click_common(s, 1).await?;
             let history = until("the hotel's half to be released", DEADLINE, || async {
                 let history = s.admin.history().await?;

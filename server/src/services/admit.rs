@@ -1,6 +1,6 @@
 //! Steps 1–3 of a service request: the caller, its pacing, and the fault dice.
 
-use std::time::Instant;
+use tokio::time::Instant;
 
 use crate::config::Pacing;
 use crate::faults::{self, Before, Dice};

@@ -37,6 +37,7 @@ pub fn config(users: usize) -> Config {
 
 /// The emulator without a socket: `app()` driven with `oneshot`, one router for all requests
 /// so that they share its state.
+#[derive(Clone)]
 pub struct App(axum::Router);
 
 /// What a `oneshot` request got back.
