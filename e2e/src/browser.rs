@@ -16,6 +16,9 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's `firefox-esr`.
 pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 
+/// The window's size, a laptop's: the page's layout is checked at this size.
+const WINDOW: (u32, u32) = (1400, 900);
+
 /// The browser engine a scenario runs in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Engine {
@@ -67,6 +70,13 @@ impl Browser {
                 driver.url()
             )
         })?;
+        if engine == Engine::Firefox {
+            // Firefox takes no window size among its arguments.
+            client
+                .set_window_size(WINDOW.0, WINDOW.1)
+                .await
+                .context("sizing the Firefox window")?;
+        }
         Ok(Browser { client, profile })
     }
 
@@ -100,11 +110,13 @@ fn chromium_capabilities(profile: &TempDir) -> serde_json::Map<String, serde_jso
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
-        "--window-size=1400,900",
     ]
     .into_iter()
     .map(String::from)
-    .chain([format!("--user-data-dir={}", profile.path().display())])
+    .chain([
+        format!("--window-size={},{}", WINDOW.0, WINDOW.1),
+        format!("--user-data-dir={}", profile.path().display()),
+    ])
     .collect::<Vec<_>>();
     object(json!({
         "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
@@ -121,8 +133,6 @@ fn firefox_capabilities(profile: &TempDir) -> serde_json::Map<String, serde_json
         "-headless".to_string(),
         "-profile".to_string(),
         profile.path().display().to_string(),
-        "--width=1400".to_string(),
-        "--height=900".to_string(),
     ];
     object(json!({
         "browserName": "firefox",

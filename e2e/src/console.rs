@@ -5,9 +5,11 @@
 //!   own lines for failed loads and HTTP error statuses.
 //! - Firefox: geckodriver has no log endpoint, so the browser copies its console to standard
 //!   output (`devtools.console.stdout.content`) and the harness reads it from the driver's log:
-//!   `console.error`/`console.warn` calls and uncaught exceptions ("JavaScript error"). Firefox
-//!   logs no console line for a failed fetch or an HTTP error status, so there is nothing of
-//!   that kind to allow, and nothing of it is checked.
+//!   `console.error`/`console.warn` calls and uncaught exceptions ("JavaScript error"). The
+//!   browser's own code writes there too; its lines are told apart by their source (`resource:`
+//!   and `chrome:` scripts) or, for its loggers, by name ([`FIREFOX_OWN`]). Firefox logs no
+//!   console line for a failed fetch or an HTTP error status, so there is nothing of that kind
+//!   to allow, and nothing of it is checked.
 
 use std::path::Path;
 
@@ -63,8 +65,13 @@ pub async fn entries(engine: Engine, client: &Client, driver_log: &Path) -> Resu
     }
 }
 
-/// The console lines Firefox writes to standard output: `console.error: …`, `console.warn: …`
-/// and `JavaScript error: …`; every other line (geckodriver's own, `console.log`) is skipped.
+/// Loggers of Firefox's own code that write errors with no network (Nimbus experiments cannot
+/// reach Remote Settings): never the page's.
+const FIREFOX_OWN: &[&str] = &["RSLoader: "];
+
+/// The page's console lines among what Firefox writes to standard output: `console.error: …`,
+/// `console.warn: …` and `JavaScript error: …`; every other line (geckodriver's own,
+/// `console.log`, continuation lines) and the browser's own errors are skipped.
 fn firefox_entries(output: &str) -> Vec<Entry> {
     const KINDS: [(&str, &str, &str); 3] = [
         ("console.error: ", "SEVERE", "console-api"),
@@ -76,6 +83,13 @@ fn firefox_entries(output: &str) -> Vec<Entry> {
         .filter_map(|line| {
             KINDS.iter().find_map(|(prefix, level, source)| {
                 let message = line.trim_start().strip_prefix(prefix)?;
+                let browsers_own = FIREFOX_OWN.iter().any(|own| message.starts_with(own))
+                    || ["resource://", "chrome://"]
+                        .iter()
+                        .any(|scheme| message.starts_with(scheme));
+                if browsers_own {
+                    return None;
+                }
                 Some(Entry {
                     level: (*level).to_string(),
                     message: message.to_string(),
@@ -156,7 +170,9 @@ mod tests {
                    console.log: \"hello\"\n\
                    console.warn: \"careful\"\n\
                    console.error: \"panicked at src/app.rs:1:1\"\n\
-                   JavaScript error: http://127.0.0.1:1/app.js, line 9: Error: boom\n";
+                   JavaScript error: http://127.0.0.1:1/app.js, line 9: Error: boom\n\
+                   console.error: RSLoader: \n  Failed to retrieve recipes from Remote Settings\n\
+                   JavaScript error: resource://gre/modules/X.sys.mjs, line 50: TypeError\n";
         let got: Vec<(String, String)> = firefox_entries(log)
             .into_iter()
             .map(|e| (e.level, e.message))

@@ -133,11 +133,6 @@ impl Setup {
             let _ = std::fs::write(&failure_shot, png);
         }
         let closed = browser.close().await;
-        // Firefox's console is in the driver's log, complete once the browser has quit.
-        let entries = match engine {
-            Engine::Chromium => entries,
-            Engine::Firefox => console::entries(engine, &client, driver.log()).await?,
-        };
         drop(driver);
         outcome?;
         closed?;
