@@ -23,6 +23,7 @@ macro_rules! in_both_engines {
 mod auto_pair;
 mod common_slots;
 mod compressed;
+mod console_check;
 mod hidden_tab;
 mod manual;
 mod race_timeline;

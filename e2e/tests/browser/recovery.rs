@@ -61,6 +61,10 @@ async fn sit_out(s: &Scenario, outage: Duration) -> anyhow::Result<()> {
 /// it still holds `slot` at both services (at the emulator and on the page) with auto-pair on.
 async fn resumed_holding(s: &Scenario, since: u64, slot: u16) -> anyhow::Result<()> {
     let took = next_request(s, since).await?;
+    s.artifacts.write(
+        "resumed.txt",
+        format!("first request {took:?} after the outage\n").as_bytes(),
+    )?;
     assert!(
         took <= RESUME_BOUND,
         "the first request came {took:?} after the outage (bound {RESUME_BOUND:?})"
@@ -147,6 +151,10 @@ async fn an_emulator_restarted_with_its_state_lost_is_paired_again() -> anyhow::
             // The rival's holds went with the state: slot 1 is free again.
             let slot = s.wait_matched_pair(DEADLINE).await?;
             let took = restarted.elapsed();
+            s.artifacts.write(
+                "paired-again.txt",
+                format!("slot {slot} held at both {took:?} after the restart\n").as_bytes(),
+            )?;
             assert!(
                 took <= REPAIR_BOUND,
                 "paired again {took:?} after the restart (bound {REPAIR_BOUND:?})"
