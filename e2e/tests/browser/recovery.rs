@@ -43,7 +43,7 @@ async fn next_request(s: &Scenario, since: u64) -> anyhow::Result<Duration> {
 }
 
 /// Sits out `outage` and checks that the page sent (almost) nothing meanwhile: the outage was
-/// real. One request may have left just before it began.
+/// real. One request per service may have left just before it began.
 async fn sit_out(s: &Scenario, outage: Duration) -> anyhow::Result<()> {
     let before = requests(s).await?;
     // The outage is the scenario: its length is what is under test, not a guess at a
@@ -51,7 +51,7 @@ async fn sit_out(s: &Scenario, outage: Duration) -> anyhow::Result<()> {
     tokio::time::sleep(outage).await;
     let during = requests(s).await? - before;
     assert!(
-        during <= 1,
+        during <= 2,
         "{during} requests reached the emulator during the outage"
     );
     Ok(())
