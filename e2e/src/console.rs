@@ -1,12 +1,26 @@
-//! The browser console, read through chromedriver's log endpoint: it keeps every entry since
-//! the session started, so errors during wasm start-up and in every tab are seen too.
+//! The browser console since the session started, so that errors during wasm start-up and in
+//! every tab are seen too.
+//!
+//! - Chromium: chromedriver's log endpoint (`goog:loggingPrefs`), which also has the browser's
+//!   own lines for failed loads and HTTP error statuses.
+//! - Firefox: geckodriver has no log endpoint, so the browser copies its console to standard
+//!   output (`devtools.console.stdout.content`) and the harness reads it from the driver's log:
+//!   `console.error`/`console.warn` calls and uncaught exceptions ("JavaScript error"). The
+//!   browser's own code writes there too; its lines are told apart by their source (`resource:`
+//!   and `chrome:` scripts) or, for its loggers, by name ([`FIREFOX_OWN`]). Firefox logs no
+//!   console line for a failed fetch or an HTTP error status, so there is nothing of that kind
+//!   to allow, and nothing of it is checked.
+
+use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use fantoccini::Client;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use serde::Deserialize;
 
-/// One console entry as chromedriver reports it.
+use crate::browser::Engine;
+
+/// One console entry, in chromedriver's terms.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Entry {
     /// `SEVERE`, `WARNING`, `INFO`, `DEBUG`.
@@ -32,13 +46,58 @@ impl std::fmt::Display for Entry {
     }
 }
 
-/// Takes the entries logged since the last call (chromedriver hands each out once).
-pub async fn drain(client: &Client) -> Result<Vec<Entry>> {
-    let value = client
-        .issue_cmd(BrowserLog)
-        .await
-        .context("reading the browser log (POST /session/{id}/se/log)")?;
-    serde_json::from_value(value).context("reading the browser log entries")
+/// The entries of the session on `client`, whose driver writes to `driver_log`. Call once, at
+/// the end: chromedriver hands each entry out once.
+pub async fn entries(engine: Engine, client: &Client, driver_log: &Path) -> Result<Vec<Entry>> {
+    match engine {
+        Engine::Chromium => {
+            let value = client
+                .issue_cmd(BrowserLog)
+                .await
+                .context("reading the browser log (POST /session/{id}/se/log)")?;
+            serde_json::from_value(value).context("reading the browser log entries")
+        }
+        Engine::Firefox => {
+            let log = std::fs::read(driver_log)
+                .with_context(|| format!("reading {}", driver_log.display()))?;
+            Ok(firefox_entries(&String::from_utf8_lossy(&log)))
+        }
+    }
+}
+
+/// Loggers of Firefox's own code that write errors with no network (Nimbus experiments cannot
+/// reach Remote Settings): never the page's.
+const FIREFOX_OWN: &[&str] = &["RSLoader: "];
+
+/// The page's console lines among what Firefox writes to standard output: `console.error: …`,
+/// `console.warn: …` and `JavaScript error: …`; every other line (geckodriver's own,
+/// `console.log`, continuation lines) and the browser's own errors are skipped.
+fn firefox_entries(output: &str) -> Vec<Entry> {
+    const KINDS: [(&str, &str, &str); 3] = [
+        ("console.error: ", "SEVERE", "console-api"),
+        ("console.warn: ", "WARNING", "console-api"),
+        ("JavaScript error: ", "SEVERE", "javascript"),
+    ];
+    output
+        .lines()
+        .filter_map(|line| {
+            KINDS.iter().find_map(|(prefix, level, source)| {
+                let message = line.trim_start().strip_prefix(prefix)?;
+                let browsers_own = FIREFOX_OWN.iter().any(|own| message.starts_with(own))
+                    || ["resource://", "chrome://"]
+                        .iter()
+                        .any(|scheme| message.starts_with(scheme));
+                if browsers_own {
+                    return None;
+                }
+                Some(Entry {
+                    level: (*level).to_string(),
+                    message: message.to_string(),
+                    source: (*source).to_string(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// The errors in `entries` that match none of the `allowed` substrings.
@@ -103,6 +162,35 @@ mod tests {
             .map(|e| e.message.as_str())
             .collect();
         assert_eq!(got, ["Uncaught RuntimeError: unreachable"]);
+    }
+
+    #[test]
+    fn reads_firefox_console_lines_from_the_driver_log() {
+        let log = "1733330000000\tgeckodriver\tINFO\tListening on 127.0.0.1:4444\n\
+                   console.log: \"hello\"\n\
+                   console.warn: \"careful\"\n\
+                   console.error: \"panicked at src/app.rs:1:1\"\n\
+                   JavaScript error: http://127.0.0.1:1/app.js, line 9: Error: boom\n\
+                   console.error: RSLoader: \n  Failed to retrieve recipes from Remote Settings\n\
+                   JavaScript error: resource://gre/modules/X.sys.mjs, line 50: TypeError\n";
+        let got: Vec<(String, String)> = firefox_entries(log)
+            .into_iter()
+            .map(|e| (e.level, e.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("WARNING".to_string(), "\"careful\"".to_string()),
+                (
+                    "SEVERE".to_string(),
+                    "\"panicked at src/app.rs:1:1\"".to_string()
+                ),
+                (
+                    "SEVERE".to_string(),
+                    "http://127.0.0.1:1/app.js, line 9: Error: boom".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -36,3 +36,53 @@ pub async fn start(mut config: Config) -> Result<Running> {
         .await
         .context("starting the emulator")
 }
+
+/// The emulator of a scenario, which the scenario may restart on the same address (the page's
+/// settings keep working) with its state lost, as a restarted process would.
+#[derive(Debug)]
+pub struct Emulator {
+    config: Config,
+    url: String,
+    // `None` only during a restart.
+    running: tokio::sync::Mutex<Option<Running>>,
+}
+
+impl Emulator {
+    /// Starts the emulator as [`start`] does.
+    pub async fn start(config: Config) -> Result<Self> {
+        let running = start(config.clone()).await?;
+        Ok(Emulator {
+            url: running.url(),
+            // What `start` serves with, at the address it got: a restart serves the same.
+            config: Config {
+                addr: running.addr(),
+                dist: Some(dist_dir()?),
+                ..config
+            },
+            running: tokio::sync::Mutex::new(Some(running)),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    #[must_use]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Stops the emulator, closing every connection (a request in flight gets no reply), and
+    /// starts a fresh one with the same configuration on the same address: no holds, no
+    /// history, no counters.
+    pub async fn restart(&self) -> Result<()> {
+        let mut running = self.running.lock().await;
+        if let Some(old) = running.take() {
+            old.stop().await;
+        }
+        let listener = tokio::net::TcpListener::bind(self.config.addr)
+            .await
+            .with_context(|| format!("listening on {} again", self.config.addr))?;
+        let fresh = hotelband_server::start_on(listener, self.config.clone())
+            .context("restarting the emulator")?;
+        *running = Some(fresh);
+        Ok(())
+    }
+}

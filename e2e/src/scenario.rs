@@ -1,19 +1,19 @@
-//! One browser scenario: a fresh emulator, chromedriver and Chromium profile, torn down even
-//! when the body fails, with console errors checked and artifacts kept.
+//! One browser scenario: a fresh emulator, WebDriver server and browser profile, in Chromium or
+//! Firefox, torn down even when the body fails, with console errors checked and artifacts kept.
 
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
-use hotelband_server::{Config, Running, User};
+use hotelband_server::{Config, User};
 use tokio::sync::Mutex;
 
 use crate::admin::Admin;
 use crate::artifacts::Artifacts;
-use crate::browser::Browser;
-use crate::chromedriver::Chromedriver;
+use crate::browser::{Browser, Engine};
 use crate::console;
-use crate::emulator;
+use crate::driver::Driver;
+use crate::emulator::Emulator;
 use crate::page::{Page, Service, Settings};
 
-/// One Chromium at a time keeps two cores from turning slowness into flaky deadlines.
+/// One browser at a time keeps two cores from turning slowness into flaky deadlines.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// Long enough for a pair under mixed faults and a crowd at one request a second.
@@ -51,6 +51,7 @@ pub struct Setup {
     name: String,
     config: Config,
     allowed: Vec<String>,
+    engine: Engine,
 }
 
 impl Setup {
@@ -67,7 +68,15 @@ impl Setup {
             name: name.to_string(),
             config,
             allowed: ALWAYS_ALLOWED.iter().map(|s| s.to_string()).collect(),
+            engine: Engine::default(),
         }
+    }
+
+    /// Runs in `engine` (Chromium by default); Firefox's artifacts go to `firefox/<scenario>/`.
+    #[must_use]
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.engine = engine;
+        self
     }
 
     /// Also tolerates console errors containing `needle`, e.g. the browser's line for a
@@ -88,10 +97,15 @@ impl Setup {
     /// Runs `body` against a fresh emulator and browser, then checks the console.
     pub async fn run(self, body: impl AsyncFnOnce(&Scenario) -> Result<()>) -> Result<()> {
         let _turn = ONE_AT_A_TIME.lock().await;
-        let artifacts = Artifacts::create(&self.name)?;
-        let emulator = emulator::start(self.config).await?;
-        let driver = Chromedriver::start(&artifacts.dir().join("chromedriver.log")).await?;
-        let browser = Browser::launch(&driver).await?;
+        let engine = self.engine;
+        let (dir, driver_log) = match engine {
+            Engine::Chromium => (self.name.clone(), "chromedriver.log"),
+            Engine::Firefox => (format!("firefox/{}", self.name), "geckodriver.log"),
+        };
+        let artifacts = Artifacts::create(&dir)?;
+        let emulator = Emulator::start(self.config).await?;
+        let driver = Driver::start(engine, &artifacts.dir().join(driver_log)).await?;
+        let browser = Browser::launch(engine, &driver).await?;
         let page = Page::new(browser.client().clone());
         let scenario = Scenario {
             admin: Admin::new(
@@ -102,6 +116,7 @@ impl Setup {
             page,
             artifacts,
             emulator,
+            engine,
         };
         let client = browser.client().clone();
         let failure_shot = scenario.artifacts.dir().join("failure.png");
@@ -109,7 +124,9 @@ impl Setup {
         let outcome = body(&scenario).await;
 
         // Whatever happened, read the console and keep a picture of a failure.
-        let entries = console::drain(&client).await.unwrap_or_default();
+        let entries = console::entries(engine, &client, driver.log())
+            .await
+            .unwrap_or_default();
         if outcome.is_err()
             && let Ok(png) = client.screenshot().await
         {
@@ -136,10 +153,13 @@ impl Setup {
 /// What a scenario's body works with.
 #[derive(Debug)]
 pub struct Scenario {
-    pub emulator: Running,
+    /// Restartable on its address (see [`Emulator::restart`]).
+    pub emulator: Emulator,
     pub admin: Admin,
     pub page: Page,
     pub artifacts: Artifacts,
+    /// The browser the page runs in.
+    pub engine: Engine,
 }
 
 impl Scenario {
@@ -239,6 +259,22 @@ impl Scenario {
             })
         })
         .await
+    }
+
+    /// Starts an outage at `service` (`PUT /admin/outage/{service}`): for `length` every
+    /// request gets a reverse proxy's HTML 502 page.
+    pub async fn outage(&self, service: Service, length: std::time::Duration) -> Result<()> {
+        let url = format!("{}/admin/outage/{}", self.emulator.url(), service.name());
+        let for_ms = u64::try_from(length.as_millis())?;
+        let reply = reqwest::Client::new()
+            .put(&url)
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&serde_json::json!({ "for_ms": for_ms }))
+            .send()
+            .await
+            .with_context(|| format!("PUT {url}"))?;
+        ensure!(reply.status() == 200, "PUT {url}: {}", reply.status());
+        Ok(())
     }
 
     /// The key the page uses; tests check it never shows on the page.

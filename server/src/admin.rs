@@ -3,9 +3,12 @@
 //!
 //! - `GET /admin/state`: holders, counters, violations, faults and crowd per service;
 //! - `GET /admin/history`: the applied changes (see `history.rs`);
-//! - `POST /admin/reset`: clears holds, history, counters, pacing clocks; restarts the crowds;
+//! - `POST /admin/reset`: clears holds, history, counters, pacing clocks, outages; restarts the
+//!   crowds;
 //! - `PUT /admin/faults/{service}`, `PUT /admin/crowd/{service}`, `PUT /admin/pacing`: replace
-//!   the setting and answer with the new value; a malformed body is a 400 JSON error.
+//!   the setting and answer with the new value; a malformed body is a 400 JSON error;
+//! - `PUT /admin/outage/{service}` with `{"for_ms": N}`: for the next N ms every request to the
+//!   service gets a reverse proxy's HTML 502 page (0 ends an outage); answers the same body.
 //!
 //! Every path under `/admin` needs the token, unknown ones and `/admin` itself included, so
 //! that nothing there tells a caller without it what exists.
@@ -19,8 +22,10 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Serialize;
+use std::time::{Duration, Instant};
+
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{Crowd, Faults, Pacing};
@@ -38,6 +43,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/history", get(history_list))
         .route("/reset", post(state_reset))
         .route("/faults/{service}", put(faults_update))
+        .route("/outage/{service}", put(outage_update))
         .route("/crowd/{service}", put(crowd_update))
         .route("/pacing", put(pacing_update).get(pacing_show))
         .fallback(admin_missing)
@@ -167,6 +173,39 @@ async fn faults_update(
     tracing::info!(service = service.name(), ?faults, "faults set");
     shared.world().services[service.index()].set_faults(faults.clone());
     to_json(&faults)
+}
+
+/// The body of `PUT /admin/outage/{service}`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Outage {
+    /// How long from now, in ms.
+    for_ms: u64,
+}
+
+async fn outage_update(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    let Some(service) = Service::from_name(&name) else {
+        return unknown_service();
+    };
+    let outage: Outage = match object_body(body) {
+        Ok(v) => v,
+        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
+    };
+    let Some(until) = Instant::now().checked_add(Duration::from_millis(outage.for_ms)) else {
+        return reply::error(StatusCode::BAD_REQUEST, "for_ms is too long.");
+    };
+    tracing::info!(
+        service = service.name(),
+        for_ms = outage.for_ms,
+        "outage set"
+    );
+    // From now: 0 ends an outage, since every later arrival is at or after `until`.
+    shared.world().services[service.index()].outage_until = Some(until);
+    to_json(&outage)
 }
 
 async fn crowd_update(

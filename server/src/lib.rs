@@ -75,6 +75,17 @@ impl Running {
     }
 }
 
+impl Running {
+    /// Stops as an ended process would: the listener and every open connection close (a
+    /// request in flight gets no reply) and the state is gone. Returns once they are closed,
+    /// so that a new emulator can listen on the same address at once.
+    pub async fn stop(mut self) {
+        self.task.abort();
+        // The abort's `JoinError` is the expected outcome; the task has ended either way.
+        let _ = (&mut self.task).await;
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         self.task.abort();

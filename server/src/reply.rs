@@ -31,6 +31,10 @@ pub(crate) const AT_LIMIT: &str = "The client already holds the maximum number o
 pub(crate) const SERVER_ERROR: &str = "Internal server error";
 /// 503 (injected).
 pub(crate) const UNAVAILABLE: &str = "Service unavailable";
+/// 502 during an outage: not the API's JSON but the page a reverse proxy (here nginx's) sends
+/// when the service behind it is down.
+pub(crate) const BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n\
+<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
 /// How long a cut-off reply waits between its first half and the cut, so that the head has
 /// surely left before the connection is torn down.
@@ -98,6 +102,16 @@ pub(crate) fn cut_off(body: String) -> Response {
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(announced));
     response
+}
+
+/// An HTML page with `status`.
+pub(crate) fn html(status: StatusCode, page: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html"))],
+        page,
+    )
+        .into_response()
 }
 
 /// A 200 with a JSON body.

@@ -1,7 +1,9 @@
 //! The accept loop, in place of `axum::serve`, for what that lacks: a cap on connections
 //! served at once (the rest wait in the kernel's listen backlog, costing no descriptor here),
 //! a deadline for each request's headers that also ends idle keep-alive connections, and an
-//! error that ends the loop (logged by `main`) instead of being retried forever.
+//! error that ends the loop (logged by `main`) instead of being retried forever. Connections
+//! are tasks of the loop's own, so ending the loop (dropping [`serve`]'s future) closes every
+//! one of them, as a stopped process would.
 
 use std::io;
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use crate::config::Limits;
 
@@ -25,7 +28,10 @@ const FD_PAUSE: Duration = Duration::from_millis(100);
 /// Serves `router` on `listener` until a fatal listener error, which it returns.
 pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits) -> io::Error {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut connections = JoinSet::new();
     loop {
+        // Forget the connections that ended, so the set holds only open ones.
+        while connections.try_join_next().is_some() {}
         // A slot before `accept`: beyond the cap, clients wait in the backlog.
         let Ok(permit) = slots.clone().acquire_owned().await else {
             // The semaphore is never closed.
@@ -47,7 +53,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits)
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
         let header_timeout = limits.header_timeout;
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)

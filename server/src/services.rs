@@ -4,8 +4,9 @@
 //! Each request goes through the same steps, in this order (each may end it):
 //! 1. auth: a known `Bearer` token, else 401;
 //! 2. pacing on arrival (see `pacing.rs`): 429 with `Retry-After` when enforced;
-//! 3. the fault dice (or, for the first writes, the fault script): 503 (with `Retry-After`)
-//!    or 500 instead of processing;
+//! 3. the fault dice (or, for the first writes, the fault script), then an outage
+//!    (`/admin/outage`): an HTML 502 page, a 503 (with `Retry-After`) or a 500 instead of
+//!    processing;
 //! 4. the injected latency (so concurrent requests may be applied out of order);
 //! 5. the id: digits only and within `u64`, else 400; within `1..=slots`, else 403;
 //! 6. apply (see `state.rs` for 409 and 451), recorded in the history;

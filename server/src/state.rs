@@ -64,6 +64,8 @@ pub(crate) struct Desk {
     /// The free list's JSON until the next change: reads far outnumber writes, and the list
     /// is the same for every caller (own holds are never free).
     free_cache: Option<Bytes>,
+    /// Until when every request is answered with a proxy's HTML 502 page (`/admin/outage`).
+    pub(crate) outage_until: Option<Instant>,
 }
 
 impl Desk {
@@ -80,6 +82,7 @@ impl Desk {
             rng: fault_rng(config.seed, service),
             scripted_writes: 0,
             free_cache: None,
+            outage_until: None,
         }
     }
 
@@ -200,6 +203,7 @@ impl Desk {
         self.counters = Counters::default();
         self.rng = fault_rng(seed, service);
         self.scripted_writes = 0;
+        self.outage_until = None;
     }
 }
 

@@ -1,13 +1,14 @@
 //! Slow and idle clients cannot pile up: headers have a deadline, idle keep-alive connections
 //! close, connections beyond the cap wait without starving anyone for long, hyper's own
-//! refusals are JSON where ours come first, and a broken listener ends the server with an
-//! error.
+//! refusals are JSON where ours come first, a broken listener ends the server with an
+//! error, and a stopped server closes its connections as an ended process would.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{ADMIN, client, config, raw, read_until_closed, start, token};
+use common::{ADMIN, call, client, config, raw, read_until_closed, start, status_json, token};
+use reqwest::Method;
 use tokio::io::AsyncWriteExt as _;
 
 /// A bound on waits that should end much sooner: only reached when the behaviour is missing.
@@ -180,4 +181,41 @@ async fn a_broken_listener_ends_the_server_with_its_error() {
         .await
         .expect("the server stops and says why");
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{error}");
+}
+
+#[tokio::test]
+async fn a_stopped_server_closes_its_connections_and_a_new_one_starts_empty_on_its_address() {
+    let server = start(config(1)).await;
+    let addr = server.addr();
+    let c = client();
+    let reserved = call(&c, &server, Method::POST, "hotel", "/reservation/3", 0).await;
+    assert_eq!(reserved.status(), 200);
+    // A keep-alive connection, answered and left open (the header deadline is 10 s).
+    let request = format!(
+        "GET /hotel/api/reservation HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+        token(0)
+    );
+    let mut open = raw(&server, request.as_bytes()).await;
+    assert_eq!(
+        read_until_closed(&mut open, Duration::from_millis(300)).await,
+        None,
+        "open before the stop"
+    );
+
+    server.stop().await;
+    assert!(
+        read_until_closed(&mut open, BOUND).await.is_some(),
+        "the stop closes the open connection"
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .expect("the address is free once stopped");
+    let again = hotelband_server::start_on(listener, config(1)).expect("starts again");
+    let (status, holds) =
+        status_json(call(&c, &again, Method::GET, "hotel", "/reservation", 0).await).await;
+    assert_eq!(
+        (status, holds),
+        (200, serde_json::json!([])),
+        "the hold went with the old one"
+    );
 }

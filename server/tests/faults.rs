@@ -128,3 +128,41 @@ async fn same_seed_same_faults() {
     }
     assert_eq!(outcomes[0], outcomes[1]);
 }
+
+#[tokio::test]
+async fn an_outage_answers_a_proxys_html_502_page_until_it_ends() {
+    let server = start(config(1)).await;
+    let c = client();
+    let set = admin_put(&c, &server, "outage/hotel", json!({"for_ms": 600_000})).await;
+    assert_eq!(set, json!({"for_ms": 600_000}));
+    let url = |service: &str| format!("{}/{service}/api/reservation/3", server.url());
+    let down = c
+        .post(url("hotel"))
+        .bearer_auth(token(0))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(down.status(), 502);
+    assert_eq!(down.headers()["content-type"], "text/html");
+    let page = down.text().await.expect("body");
+    assert!(page.contains("<h1>502 Bad Gateway</h1>"), "{page}");
+    assert_eq!(
+        status_of(&c, Method::POST, &url("band"), 0).await,
+        200,
+        "the band is up"
+    );
+
+    admin_put(&c, &server, "outage/hotel", json!({"for_ms": 0})).await;
+    assert_eq!(
+        status_of(&c, Method::POST, &url("hotel"), 0).await,
+        200,
+        "over"
+    );
+    let state = admin_get(&c, &server, "state").await;
+    assert_eq!(state["hotel"]["counters"]["status"]["502"], 1);
+    assert_eq!(
+        state["hotel"]["holders"],
+        json!({"3": "user-0"}),
+        "nothing applied while down"
+    );
+}

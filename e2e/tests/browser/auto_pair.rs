@@ -1,7 +1,7 @@
 //! Auto-pair: under a crowd and faults, across a reload, and with a second tab open.
 
 use hotelband_e2e::{
-    DEADLINE, PAIR_DEADLINE, Service, Setup, USER,
+    DEADLINE, Engine, PAIR_DEADLINE, Service, Setup, USER,
     admin::{ChangeOp, first_conflict},
 };
 use hotelband_server::{Crowd, Faults, Scripted};
@@ -68,10 +68,12 @@ async fn auto_pair_under_a_crowd_and_faults_ends_with_one_matched_pair() -> anyh
         .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() -> anyhow::Result<()>
-{
+in_both_engines!(a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees);
+async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees(
+    engine: Engine,
+) -> anyhow::Result<()> {
     Setup::new("reload-upgrade")
+        .engine(engine)
         .run(async |s| {
             s.pair_on_2_behind_a_rival().await?;
 
@@ -138,9 +140,10 @@ async fn a_reload_resumes_and_the_pair_is_upgraded_when_a_better_slot_frees() ->
         .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_second_tab_with_the_same_keys_does_not_drive() -> anyhow::Result<()> {
+in_both_engines!(a_second_tab_with_the_same_keys_does_not_drive);
+async fn a_second_tab_with_the_same_keys_does_not_drive(engine: Engine) -> anyhow::Result<()> {
     Setup::new("second-tab")
+        .engine(engine)
         .run(async |s| {
             // With slot 1 taken the first tab keeps rechecking, so there is work to compete for.
             for service in Service::ALL {

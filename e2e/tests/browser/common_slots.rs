@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::ensure;
 use fantoccini::Locator;
 use hotelband_e2e::admin::{ChangeOp, ServiceState, first_conflict};
-use hotelband_e2e::{DEADLINE, DEMO, RIVAL, Scenario, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, DEMO, Engine, RIVAL, Scenario, Service, Setup, USER, until};
 use reqwest::Method;
 
 /// Not the 200 of the course's early years: nothing on the page may assume it.
@@ -140,9 +140,10 @@ fn changes_of(history: &[hotelband_e2e::admin::Change], service: Service) -> Vec
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn clicking_a_common_slot_pairs_on_it_at_the_emulator() -> anyhow::Result<()> {
+in_both_engines!(clicking_a_common_slot_pairs_on_it_at_the_emulator);
+async fn clicking_a_common_slot_pairs_on_it_at_the_emulator(engine: Engine) -> anyhow::Result<()> {
     Setup::new("common-slots-click")
+        .engine(engine)
         .run(async |s| {
             open_showing(s, 3).await?;
             click_common(s, 3).await?;

@@ -1,7 +1,7 @@
 //! The page as the browser gets it: its files compressed on the wire (brotli, made at build
 //! time), and it works.
 
-use hotelband_e2e::Setup;
+use hotelband_e2e::{Engine, Setup};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -13,9 +13,10 @@ struct Loaded {
     decoded: u64,
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_page_arrives_brotli_compressed_and_works() -> anyhow::Result<()> {
+in_both_engines!(the_page_arrives_brotli_compressed_and_works);
+async fn the_page_arrives_brotli_compressed_and_works(engine: Engine) -> anyhow::Result<()> {
     Setup::new("compressed")
+        .engine(engine)
         .run(async |s| {
             s.open_signed_in().await?;
             s.page.wait_free_slots(20).await?;

@@ -1,6 +1,6 @@
 //! Loading, and reserving or cancelling by clicking a slot.
 
-use hotelband_e2e::{DEADLINE, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, Engine, Service, Setup, USER, until};
 use reqwest::Method;
 use std::ops::ControlFlow;
 
@@ -22,9 +22,12 @@ async fn page_loads_and_shows_free_slots_of_both_services() -> anyhow::Result<()
         .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn clicking_reserves_then_cancels_and_the_emulator_agrees() -> anyhow::Result<()> {
+in_both_engines!(clicking_reserves_then_cancels_and_the_emulator_agrees);
+async fn clicking_reserves_then_cancels_and_the_emulator_agrees(
+    engine: Engine,
+) -> anyhow::Result<()> {
     Setup::new("reserve-cancel")
+        .engine(engine)
         .run(async |s| {
             s.open_signed_in().await?;
             s.page.wait_free_slots(20).await?;

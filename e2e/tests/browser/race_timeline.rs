@@ -4,12 +4,15 @@ use std::ops::ControlFlow;
 
 use fantoccini::Locator;
 use hotelband_e2e::admin::ChangeOp;
-use hotelband_e2e::{DEADLINE, PAIR_DEADLINE, Service, Setup, USER, until};
+use hotelband_e2e::{DEADLINE, Engine, PAIR_DEADLINE, Service, Setup, USER, until};
 use reqwest::Method;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_timeline_draws_every_hold_the_pair_and_the_upgrade() -> anyhow::Result<()> {
+in_both_engines!(the_timeline_draws_every_hold_the_pair_and_the_upgrade);
+async fn the_timeline_draws_every_hold_the_pair_and_the_upgrade(
+    engine: Engine,
+) -> anyhow::Result<()> {
     Setup::new("race-timeline")
+        .engine(engine)
         .run(async |s| {
             s.pair_on_2_behind_a_rival().await?;
             for service in Service::ALL {

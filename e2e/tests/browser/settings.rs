@@ -2,7 +2,7 @@
 
 use std::ops::ControlFlow;
 
-use hotelband_e2e::{Admin, DEADLINE, DEMO, Service, Setup, USER, until};
+use hotelband_e2e::{Admin, DEADLINE, DEMO, Engine, Service, Setup, USER, until};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::Result<()> {
@@ -25,9 +25,12 @@ async fn a_wrong_key_is_reported_and_the_other_service_still_works() -> anyhow::
         .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn api_ini_import_fills_the_form_and_a_broken_one_is_refused() -> anyhow::Result<()> {
+in_both_engines!(api_ini_import_fills_the_form_and_a_broken_one_is_refused);
+async fn api_ini_import_fills_the_form_and_a_broken_one_is_refused(
+    engine: Engine,
+) -> anyhow::Result<()> {
     Setup::new("ini-import")
+        .engine(engine)
         .run(async |s| {
             s.page.open(&s.url()).await?;
             let hotel_key = "1".repeat(64);
@@ -86,9 +89,10 @@ async fn a_refused_delay_is_explained_and_nothing_is_lost() -> anyhow::Result<()
         .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_local_emulator_preset_signs_in_as_the_demo_user() -> anyhow::Result<()> {
+in_both_engines!(the_local_emulator_preset_signs_in_as_the_demo_user);
+async fn the_local_emulator_preset_signs_in_as_the_demo_user(engine: Engine) -> anyhow::Result<()> {
     Setup::new("use-emulator")
+        .engine(engine)
         .run(async |s| {
             s.page.open(&s.url()).await?;
             s.page.click("use-emulator").await?;

@@ -22,6 +22,7 @@ pub(super) fn admit(
     let user = caller.ok_or(Refused::BadToken)?;
     pace(desk, pacing, user, arrival)?;
     let dice = roll_dice(desk, is_write);
+    outage(desk, arrival)?;
     fault_before(desk, dice.before)?;
     Ok((user, dice))
 }
@@ -55,7 +56,17 @@ fn roll_dice(desk: &mut Desk, is_write: bool) -> Dice {
     }
 }
 
-/// Step 3b: an injected 503 or 500 in place of processing, counted as a fault.
+/// Step 3b: during an outage (`/admin/outage`), a proxy's HTML 502 page in place of
+/// processing. Pacing was counted and the dice rolled first: the service behind the proxy is
+/// still judged on what the client sends, so hammering an outage shows as violations.
+fn outage(desk: &Desk, arrival: Instant) -> Result<(), Refused> {
+    match desk.outage_until {
+        Some(until) if arrival < until => Err(Refused::BadGateway),
+        _ => Ok(()),
+    }
+}
+
+/// Step 3c: an injected 503 or 500 in place of processing, counted as a fault.
 fn fault_before(desk: &mut Desk, before: Option<Before>) -> Result<(), Refused> {
     match before {
         None => Ok(()),

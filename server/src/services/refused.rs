@@ -20,6 +20,8 @@ pub(super) enum Refused {
     Unavailable,
     /// 500, injected.
     ServerError,
+    /// 502 with an HTML page, during an outage.
+    BadGateway,
     /// 400 or 403: the id is malformed or names no slot.
     BadId(StatusCode, &'static str),
     /// 409 or 451.
@@ -33,6 +35,7 @@ impl Refused {
             Refused::TooFast { .. } => (StatusCode::TOO_MANY_REQUESTS, reply::TOO_FAST),
             Refused::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, reply::UNAVAILABLE),
             Refused::ServerError => (StatusCode::INTERNAL_SERVER_ERROR, reply::SERVER_ERROR),
+            Refused::BadGateway => (StatusCode::BAD_GATEWAY, reply::BAD_GATEWAY_PAGE),
             Refused::BadId(status, message) => (status, message),
             Refused::Write(Refusal::NotAvailable) => (StatusCode::CONFLICT, reply::NOT_AVAILABLE),
             Refused::Write(Refusal::AtLimit) => {
@@ -46,6 +49,9 @@ impl Refused {
 pub(super) fn refuse(desk: &mut Desk, refused: Refused) -> Response {
     let (status, message) = refused.status_and_message();
     desk.counters.count_status(status.as_u16());
+    if refused == Refused::BadGateway {
+        return reply::html(status, message);
+    }
     let response = reply::error(status, message);
     match refused {
         Refused::TooFast { wait, window } => rate_limited(response, wait, window),

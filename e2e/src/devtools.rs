@@ -1,0 +1,69 @@
+//! Chrome DevTools Protocol commands through chromedriver (`POST /session/{id}/goog/cdp/execute`),
+//! for what WebDriver cannot do: take the network away, freeze the tab. Chromium only.
+
+use anyhow::{Context as _, Result};
+use fantoccini::Client;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use serde_json::{Value, json};
+
+/// Runs the DevTools command `cmd` with `params` in the session's current tab; returns its
+/// result.
+pub async fn execute(client: &Client, cmd: &str, params: Value) -> Result<Value> {
+    let command = Command {
+        body: json!({ "cmd": cmd, "params": params }).to_string(),
+    };
+    client
+        .issue_cmd(command)
+        .await
+        .with_context(|| format!("DevTools {cmd} through chromedriver"))
+}
+
+/// Takes the tab's network away (every request fails at once, as when the machine is offline)
+/// or gives it back.
+pub async fn set_offline(client: &Client, offline: bool) -> Result<()> {
+    // `Network.emulateNetworkConditions` applies only while the Network domain is enabled.
+    execute(client, "Network.enable", json!({})).await?;
+    execute(
+        client,
+        "Network.emulateNetworkConditions",
+        json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Freezes the tab (no timers, no tasks, as a closed laptop lid or the browser's own tab
+/// freezing does) or makes it active again; Chromium hides the tab while it is frozen.
+pub async fn set_frozen(client: &Client, frozen: bool) -> Result<()> {
+    let state = if frozen { "frozen" } else { "active" };
+    execute(
+        client,
+        "Page.setWebLifecycleState",
+        json!({ "state": state }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// chromedriver's `goog/cdp/execute`, which fantoccini does not wrap.
+#[derive(Debug)]
+struct Command {
+    body: String,
+}
+
+impl WebDriverCompatibleCommand for Command {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
+    }
+}
