@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints a hash of the sources the page is built from: the path and content of every file git
 # sees (tracked, or untracked and not ignored) under the paths below. trunk's pre_build hook
-# (Trunk.toml) writes it into the build as dist/source-stamp (--write); the browser tests
-# (e2e/src/emulator.rs) run it again and refuse a dist/ whose stamp differs, so they never
-# drive a page built from other sources than the tree's.
+# (Trunk.toml) writes it into the build as dist/source-stamp (--write), followed by the build's
+# profile (`release`, or `debug` from `trunk serve`); the browser tests (e2e/src/emulator.rs)
+# run it again and refuse a dist/ whose stamp differs or that is not a release build, so they
+# never drive a page built from other sources than the tree's.
 # Usage: scripts/source-stamp.sh [--write]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,8 @@ stamp=$(
     xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1
 )
 if [ "${1:-}" = --write ]; then
-  printf '%s\n' "$stamp" >"${TRUNK_STAGING_DIR:?--write is for the pre_build hook of trunk}/source-stamp"
+  printf '%s %s\n' "$stamp" "${TRUNK_PROFILE:?--write is for the pre_build hook of trunk}" \
+    >"${TRUNK_STAGING_DIR:?--write is for the pre_build hook of trunk}/source-stamp"
 else
   printf '%s\n' "$stamp"
 fi

@@ -31,17 +31,25 @@ pub fn dist_dir() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Whether `dist` was built from the sources in the tree now: trunk's pre-build hook wrote
-/// `source-stamp`, the hash `scripts/source-stamp.sh` prints of them, and the same script must
-/// print the same hash now.
+/// Whether `dist` is a release build of the sources in the tree now: trunk's pre-build hook
+/// wrote `source-stamp`, the hash `scripts/source-stamp.sh` prints of them and the build's
+/// profile, and the same script must print the same hash now.
 fn check_built_from_tree(dist: &Path) -> Result<()> {
     let stamp_path = dist.join("source-stamp");
-    let built = std::fs::read_to_string(&stamp_path).with_context(|| {
+    let stamp = std::fs::read_to_string(&stamp_path).with_context(|| {
         format!(
             "reading {}: dist/ was not built by `make dist`; run `make dist`",
             stamp_path.display()
         )
     })?;
+    let (built, profile) = stamp.trim().split_once(' ').unwrap_or((stamp.trim(), ""));
+    if profile != "release" {
+        bail!(
+            "{} is a {profile:?} build (`trunk serve` writes one), not the release build the \
+             tests drive; run `make dist`",
+            dist.display()
+        );
+    }
     let script = workspace_dir().join("scripts").join("source-stamp.sh");
     let run = Command::new("bash")
         .arg(&script)
@@ -55,23 +63,13 @@ fn check_built_from_tree(dist: &Path) -> Result<()> {
         );
     }
     let now = String::from_utf8_lossy(&run.stdout);
-    if built.trim() != now.trim() {
+    if built != now.trim() {
         bail!(
-            "{} is stale: it was built from other sources than the tree's (stamp {}, the tree \
-             now {}); run `make dist`",
+            "{} is stale: it was built from other sources than the tree's (stamp {built}, the \
+             tree now {}); run `make dist`",
             dist.display(),
-            built.trim(),
             now.trim()
         );
     }
     Ok(())
-}
-
-/// Starts the emulator with `config`, listening on 127.0.0.1 on a free port and serving `dist/`.
-pub async fn start(mut config: Config) -> Result<Running> {
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.dist = Some(dist_dir()?);
-    hotelband_server::start(config)
-        .await
-        .context("starting the emulator")
 }

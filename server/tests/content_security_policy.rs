@@ -29,7 +29,11 @@ fn dist(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hotelband-csp-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     write_page(&dir, LOADER);
-    std::fs::write(dir.join("hotelband-1a2b3c4d5e6f7a8b.js"), "export default 1").expect("write");
+    std::fs::write(
+        dir.join("hotelband-1a2b3c4d5e6f7a8b.js"),
+        "export default 1",
+    )
+    .expect("write");
     dir
 }
 
@@ -39,7 +43,11 @@ fn write_page(dir: &Path, loader: &str) {
 
 async fn policy_of(url: &str) -> Option<String> {
     let response = client().get(url).send().await.expect("answered");
-    assert!(response.status().is_success(), "{url}: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
     response
         .headers()
         .get("content-security-policy")
@@ -58,7 +66,9 @@ async fn the_page_allows_its_own_loader_and_no_other_inline_script() {
             .await
             .unwrap_or_else(|| panic!("{path} has no policy"));
         assert!(
-            policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {LOADER_HASH};")),
+            policy.contains(&format!(
+                "script-src 'self' 'wasm-unsafe-eval' {LOADER_HASH};"
+            )),
             "{path}: {policy}"
         );
         for directive in [
@@ -68,7 +78,10 @@ async fn the_page_allows_its_own_loader_and_no_other_inline_script() {
             "base-uri 'none'",
             "frame-ancestors 'none'",
         ] {
-            assert!(policy.contains(directive), "{path}: {directive} in {policy}");
+            assert!(
+                policy.contains(directive),
+                "{path}: {directive} in {policy}"
+            );
         }
         assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
     }

@@ -91,7 +91,13 @@ async fn files_named_by_their_hash_are_immutable_and_the_rest_revalidated() {
     let (_, _, cache, _) = fetch(&url, &format!("/{CSS}"), "br").await;
     assert_eq!(cache, "public, max-age=31536000, immutable");
     let wasm = format!("/{WASM}");
-    for path in [wasm.as_str(), "/", "/index.html", "/some/route", "/robots.txt"] {
+    for path in [
+        wasm.as_str(),
+        "/",
+        "/index.html",
+        "/some/route",
+        "/robots.txt",
+    ] {
         let (_, _, cache, _) = fetch(&url, path, "br").await;
         assert_eq!(cache, "no-cache", "{path}");
     }

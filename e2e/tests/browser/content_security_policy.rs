@@ -46,7 +46,9 @@ async fn the_page_pairs_under_its_content_security_policy() -> anyhow::Result<()
             let state = s.admin.state().await?;
             assert_eq!(state.hotel.holds_of(DEMO), [1]);
             assert_eq!(state.band.holds_of(DEMO), [1]);
-            let violations = client.execute("return window.cspViolations;", vec![]).await?;
+            let violations = client
+                .execute("return window.cspViolations;", vec![])
+                .await?;
             assert_eq!(violations, json!([]), "violations while pairing");
             // The console since the page opened (a violation during start-up is logged there):
             // nothing at all.
@@ -57,7 +59,9 @@ async fn the_page_pairs_under_its_content_security_policy() -> anyhow::Result<()
             // The same checks see a violation: an inline script is refused and reported.
             client.execute(INJECT, vec![]).await?;
             let seen = until("the violation reported", DEADLINE, || async {
-                let seen = client.execute("return window.cspViolations;", vec![]).await?;
+                let seen = client
+                    .execute("return window.cspViolations;", vec![])
+                    .await?;
                 Ok(if seen == json!([]) {
                     ControlFlow::Continue("none yet".to_owned())
                 } else {
