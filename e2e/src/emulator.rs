@@ -73,3 +73,58 @@ fn check_built_from_tree(dist: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Starts the emulator with `config`, listening on 127.0.0.1 on a free port and serving `dist/`.
+pub async fn start(mut config: Config) -> Result<Running> {
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.dist = Some(dist_dir()?);
+    hotelband_server::start(config)
+        .await
+        .context("starting the emulator")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `dist` holding only `stamp` as its source stamp (none if `None`).
+    fn dist_with(stamp: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        if let Some(stamp) = stamp {
+            std::fs::write(dir.path().join("source-stamp"), stamp).expect("write");
+        }
+        dir
+    }
+
+    fn tree_stamp() -> String {
+        let run = Command::new("bash")
+            .arg(workspace_dir().join("scripts").join("source-stamp.sh"))
+            .output()
+            .expect("the stamp script runs");
+        assert!(run.status.success());
+        String::from_utf8(run.stdout).expect("hex").trim().to_owned()
+    }
+
+    #[test]
+    fn a_release_build_of_the_tree_is_accepted() {
+        let dist = dist_with(Some(&format!("{} release\n", tree_stamp())));
+        check_built_from_tree(dist.path()).expect("accepted");
+    }
+
+    #[test]
+    fn a_dist_from_other_sources_a_debug_build_or_no_stamp_is_refused() {
+        let other = "0".repeat(64);
+        let tree = tree_stamp();
+        for (stamp, says) in [
+            (Some(format!("{other} release\n")), "is stale"),
+            (Some(format!("{tree} debug\n")), "\"debug\" build"),
+            (Some(tree.clone()), "build (`trunk serve`"),
+            (None, "was not built by `make dist`"),
+        ] {
+            let dist = dist_with(stamp.as_deref());
+            let error = check_built_from_tree(dist.path()).expect_err("refused");
+            assert!(format!("{error:#}").contains(says), "{stamp:?}: {error:#}");
+            assert!(format!("{error:#}").contains("run `make dist`"), "{error:#}");
+        }
+    }
+}
