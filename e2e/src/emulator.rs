@@ -102,7 +102,10 @@ mod tests {
             .output()
             .expect("the stamp script runs");
         assert!(run.status.success());
-        String::from_utf8(run.stdout).expect("hex").trim().to_owned()
+        String::from_utf8(run.stdout)
+            .expect("hex")
+            .trim()
+            .to_owned()
     }
 
     #[test]
@@ -124,7 +127,10 @@ mod tests {
             let dist = dist_with(stamp.as_deref());
             let error = check_built_from_tree(dist.path()).expect_err("refused");
             assert!(format!("{error:#}").contains(says), "{stamp:?}: {error:#}");
-            assert!(format!("{error:#}").contains("run `make dist`"), "{error:#}");
+            assert!(
+                format!("{error:#}").contains("run `make dist`"),
+                "{error:#}"
+            );
         }
     }
 }

@@ -79,7 +79,7 @@ async fn security_policy(
                     .headers_mut()
                     .insert(header::CONTENT_SECURITY_POLICY, policy);
             }
-            // The policy is ASCII: base64 hashes and fixed words.
+            // Not reached: the policy is ASCII (fixed words and base64 hashes).
             Err(e) => tracing::error!(error = %e, "the page's security policy is not a header"),
         }
     }
