@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test dist toolchain browser-toolchain lint bench
+.PHONY: demo test dist size-budget toolchain browser-toolchain lint bench
 
 ## Builds the page and runs the emulator with it at http://127.0.0.1:8080/
 demo: dist
 	cargo run --release -p hotelband-server -- --demo
 
-## Every test of the workspace, browser tests included.
-test: browser-toolchain dist lint
+## Every test of the workspace, browser tests included, and the page's size budget.
+test: browser-toolchain dist size-budget lint
 	cargo test --workspace
 
 toolchain:
@@ -18,12 +18,14 @@ toolchain:
 browser-toolchain:
 	scripts/toolchain.sh --browser
 
-## The page (the wasm optimised, its glue and the css minified by tools/minify.mjs), with
-## build-time brotli and gzip variants of every file (served by the emulator).
+## The page, as Trunk.toml and index.html say: the wasm-release profile, trunk's wasm-opt (the
+## one in tools/, on PATH above), brotli and gzip variants of every file by a post-build hook.
 dist: toolchain
-	trunk build --release --offline
-	node tools/minify.mjs dist
-	scripts/precompress.sh dist
+	trunk build --release
+
+## The page on the wire against its budget (scripts/size-budget.sh): fails above it.
+size-budget: dist
+	scripts/size-budget.sh dist
 
 ## Formatting, clippy, unused dependencies (cargo-machete), and the core still building for
 ## the browser: a dependency that needs the OS (tokio, getrandom's OS backend) fails here first.

@@ -32,15 +32,16 @@ if ! cargo machete --version >/dev/null 2>&1; then
   cargo install cargo-machete --locked
 fi
 
-# From npm, pinned in tools/package.json: wasm-opt from binaryen (Debian's binaryen 108 emits a
-# module that fails to load), terser and csso (tools/minify.mjs), axe-core (the browser tests' audit). `npm ls` fails when any is
-# missing or at another version.
+# From npm, pinned in tools/package.json: wasm-opt from binaryen, which trunk runs (Debian's
+# binaryen 108 emits a module that fails to load), and axe-core (the browser tests' audit).
+# `npm ls` fails when any is missing or at another version.
 if ! npm ls --prefix tools --depth=0 >/dev/null 2>&1; then
-  say "installing binaryen (wasm-opt), terser and csso from npm"
+  say "installing binaryen (wasm-opt) and axe-core from npm"
   npm ci --prefix tools --no-audit --no-fund
 fi
 
-# `make dist` precompresses the page: brotli, and gzip variants by zopfli (smaller than gzip's).
+# trunk's post-build hook precompresses the page: brotli, and gzip variants by zopfli (smaller
+# than gzip's).
 missing=()
 for tool in brotli zopfli; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -50,19 +50,23 @@ impl std::fmt::Display for Entry {
 /// the end: chromedriver hands each entry out once.
 pub async fn entries(engine: Engine, client: &Client, driver_log: &Path) -> Result<Vec<Entry>> {
     match engine {
-        Engine::Chromium => {
-            let value = client
-                .issue_cmd(BrowserLog)
-                .await
-                .context("reading the browser log (POST /session/{id}/se/log)")?;
-            serde_json::from_value(value).context("reading the browser log entries")
-        }
+        Engine::Chromium => chromium_entries(client).await,
         Engine::Firefox => {
             let log = std::fs::read(driver_log)
                 .with_context(|| format!("reading {}", driver_log.display()))?;
             Ok(firefox_entries(&String::from_utf8_lossy(&log)))
         }
     }
+}
+
+/// Chromium's entries logged since the last call: chromedriver hands each entry out once, so a
+/// scenario that reads them itself takes them from the check at the end.
+pub async fn chromium_entries(client: &Client) -> Result<Vec<Entry>> {
+    let value = client
+        .issue_cmd(BrowserLog)
+        .await
+        .context("reading the browser log (POST /session/{id}/se/log)")?;
+    serde_json::from_value(value).context("reading the browser log entries")
 }
 
 /// Loggers of Firefox's own code that write errors with no network (Nimbus experiments cannot

@@ -3,14 +3,15 @@
 //!
 //! Routes: `/hotel/api/…` and `/band/api/…` (see `services`), `/admin/…` (see `admin`),
 //! `GET /demo`, `/proxy/<absolute URL>` (see `proxy`), and the page (`dist`) at `/` with an
-//! SPA fallback, its precompressed variants and cache headers (see `assets`). The API, `/demo`
-//! and the proxy carry CORS headers for the emulator's own origin only (any origin with
-//! `Config::cors_any_origin`).
+//! SPA fallback, its precompressed variants, cache headers and Content-Security-Policy (see
+//! `assets`). The API, `/demo` and the proxy carry CORS headers for the emulator's own origin
+//! only (any origin with `Config::cors_any_origin`).
 
 mod admin;
 mod assets;
 mod config;
 mod crowd;
+mod csp;
 mod faults;
 mod head_limits;
 mod history;

@@ -9,13 +9,16 @@ use std::path::PathBuf;
 use common::{client, config, start};
 
 const WASM: &str = "hotelband-0123456789abcdef_bg.wasm";
+/// Trunk names the css by the hash of its bytes, the wasm by the hash of cargo's wasm before
+/// wasm-opt: only the css name pins what is served.
+const CSS: &str = "main-0123456789abcdef.css";
 
 /// A throw-away `dist` where each file's variants have distinct bodies, so a test can tell
 /// which one it was sent.
 fn dist(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hotelband-pre-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    for file in ["index.html", WASM] {
+    for file in ["index.html", WASM, CSS] {
         std::fs::write(dir.join(file), format!("plain {file}")).expect("write");
         std::fs::write(dir.join(format!("{file}.br")), format!("br {file}")).expect("write");
         std::fs::write(dir.join(format!("{file}.gz")), format!("gz {file}")).expect("write");
@@ -79,15 +82,22 @@ async fn the_accepted_variant_is_sent_with_its_encoding() {
 }
 
 #[tokio::test]
-async fn hashed_files_are_immutable_and_the_page_is_revalidated() {
+async fn files_named_by_their_hash_are_immutable_and_the_rest_revalidated() {
     let dir = dist("cache");
     let mut cfg = config(1);
     cfg.dist = Some(dir.clone());
     let server = start(cfg).await;
     let url = server.url();
-    let (_, _, cache, _) = fetch(&url, &format!("/{WASM}"), "br").await;
+    let (_, _, cache, _) = fetch(&url, &format!("/{CSS}"), "br").await;
     assert_eq!(cache, "public, max-age=31536000, immutable");
-    for path in ["/", "/index.html", "/some/route", "/robots.txt"] {
+    let wasm = format!("/{WASM}");
+    for path in [
+        wasm.as_str(),
+        "/",
+        "/index.html",
+        "/some/route",
+        "/robots.txt",
+    ] {
         let (_, _, cache, _) = fetch(&url, path, "br").await;
         assert_eq!(cache, "no-cache", "{path}");
     }

@@ -24,6 +24,7 @@ mod auto_pair;
 mod common_slots;
 mod compressed;
 mod console_check;
+mod content_security_policy;
 mod hidden_tab;
 mod manual;
 mod race_timeline;
