@@ -20,7 +20,9 @@ browser-toolchain:
 
 ## The page, as Trunk.toml and index.html say: the wasm-release profile, trunk's wasm-opt (the
 ## one in tools/, on PATH above), brotli and gzip variants of every file by a post-build hook.
+## Trunk runs cargo offline, so the crates are fetched first (a no-op once they are cached).
 dist: toolchain
+	cargo fetch
 	trunk build --release
 
 ## The page on the wire against its budget (scripts/size-budget.sh): fails above it.
