@@ -37,7 +37,6 @@ impl Ctx {
 
 /// The context provided by `App`.
 pub(crate) fn ctx() -> Ctx {
-    // Invariant: every component is rendered inside App, which provides Ctx first. Not
-    // `expect_context`: its panic message brings `str`'s Debug formatting into the wasm.
-    use_context::<Ctx>().expect("App provides Ctx")
+    // Invariant: every component is rendered inside App, which provides Ctx first.
+    expect_context::<Ctx>()
 }

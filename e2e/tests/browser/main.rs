@@ -4,6 +4,7 @@ mod auto_pair;
 mod common_slots;
 mod compressed;
 mod hidden_tab;
+mod logs;
 mod manual;
 mod race_timeline;
 mod settings;
