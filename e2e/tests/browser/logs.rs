@@ -109,8 +109,7 @@ async fn a_new_line_appends_and_a_selection_in_the_log_survives() -> anyhow::Res
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn pausing_stops_the_logs_and_the_timeline_and_resuming_catches_up() -> anyhow::Result<()>
-{
+async fn pausing_stops_the_logs_and_the_timeline_and_resuming_catches_up() -> anyhow::Result<()> {
     Setup::new("pause-updates")
         .run(async |s| {
             s.open_signed_in().await?;
@@ -150,7 +149,10 @@ async fn pausing_stops_the_logs_and_the_timeline_and_resuming_catches_up() -> an
             until("the hold on the timeline", DEADLINE, || async {
                 let holds = s.page.timeline_holds().await?;
                 Ok(
-                    if holds.iter().any(|h| h.service == "hotel" && h.slot == 5 && h.held) {
+                    if holds
+                        .iter()
+                        .any(|h| h.service == "hotel" && h.slot == 5 && h.held)
+                    {
                         ControlFlow::Break(())
                     } else {
                         ControlFlow::Continue(format!("{holds:?}"))
