@@ -1,8 +1,8 @@
 //! The page: builds the driver and the shared state, lays out the components.
 
 use hotelband_core::Service;
+use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use crate::board::Board;
 use crate::components::activity_log::ActivityLog;
@@ -40,6 +40,7 @@ pub(crate) fn App() -> impl IntoView {
         driver: StoredValue::new_local(driver),
         form,
         show_all: RwSignal::new(false),
+        paused: RwSignal::new(false),
     };
     provide_context(ctx);
 
@@ -72,28 +73,11 @@ pub(crate) fn App() -> impl IntoView {
 /// Background tabs get their timers throttled (to once a minute after a while), so when
 /// the tab is shown again the driver catches up at once instead of at the late tick.
 fn watch_visibility(driver: Driver) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let callback = Closure::<dyn FnMut()>::new(move || {
-        let visible = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
-        if visible {
+    // `visibilitychange` is fired at the document and bubbles to the window.
+    let listener = window_event_listener(ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
             driver.catch_up();
         }
     });
-    let _ = document
-        .add_event_listener_with_callback("visibilitychange", callback.as_ref().unchecked_ref());
-    let callback = StoredValue::new_local(callback);
-    on_cleanup(move || {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            callback.with_value(|cb| {
-                let _ = document.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    cb.as_ref().unchecked_ref(),
-                );
-            });
-        }
-    });
+    on_cleanup(move || listener.remove());
 }

@@ -2,6 +2,7 @@
 //! `driver/publish.rs`) and read by the components.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use hotelband_core::{AutoState, Config, Service, ServiceView, View};
 use leptos::prelude::*;
@@ -10,10 +11,14 @@ use crate::settings::Settings;
 use crate::tab_lock::LockState;
 use crate::timeline::Timeline;
 
+/// A log, oldest first, as the driver keeps it (see `driver/publish.rs`): rows are shared, so
+/// handing the list to a view copies no text.
+pub(crate) type Log<T> = VecDeque<Arc<T>>;
+
 /// One line of the activity log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LogLine {
-    /// Key for the keyed list.
+    /// The row's key in the view: unique per page, so a row once drawn is never redrawn.
     pub(crate) seq: u64,
     /// Local wall-clock time.
     pub(crate) time: String,
@@ -24,7 +29,7 @@ pub(crate) struct LogLine {
 /// One row of the request log. Holds no key and no query: only the path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RequestRow {
-    /// Key for the keyed list.
+    /// The row's key in the view (see [`LogLine::seq`]).
     pub(crate) seq: u64,
     /// Local wall-clock time the reply (or failure) came.
     pub(crate) time: String,
@@ -52,9 +57,9 @@ pub(crate) struct Board {
     /// A message about the page itself (not configured, not the driving tab, ...).
     pub(crate) notice: RwSignal<Option<String>>,
     /// Activity log, oldest first.
-    pub(crate) activity: RwSignal<VecDeque<LogLine>>,
+    pub(crate) activity: RwSignal<Log<LogLine>>,
     /// Request log, oldest first.
-    pub(crate) requests: RwSignal<VecDeque<RequestRow>>,
+    pub(crate) requests: RwSignal<Log<RequestRow>>,
     /// This tab's part in driving the account.
     pub(crate) lock: RwSignal<LockState>,
     /// The settings in effect (`None` until saved once).

@@ -1,5 +1,5 @@
 //! What every component reaches through context: the board to read, the driver to command,
-//! the settings form's state and the one view option.
+//! the settings form's state and the view options.
 
 use leptos::prelude::*;
 
@@ -18,6 +18,8 @@ pub(crate) struct Ctx {
     pub(crate) form: Form,
     /// "Show all": each service's whole range instead of the window.
     pub(crate) show_all: RwSignal<bool>,
+    /// "Pause updates": the logs and the timeline stand still (see `pause.rs`).
+    pub(crate) paused: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -29,15 +31,12 @@ impl Ctx {
     /// Saves the settings form (see [`Form::save`]).
     pub(crate) fn save_settings(&self) {
         let form = self.form;
-        self.drive(|d| {
-            form.save(d);
-        });
+        self.drive(|d| form.save(d));
     }
 }
 
 /// The context provided by `App`.
 pub(crate) fn ctx() -> Ctx {
-    // Invariant: every component is rendered inside App, which provides Ctx first. Not
-    // `expect_context`: its panic message brings `str`'s Debug formatting into the wasm.
-    use_context::<Ctx>().expect("App provides Ctx")
+    // Invariant: every component is rendered inside App, which provides Ctx first.
+    expect_context::<Ctx>()
 }

@@ -57,14 +57,13 @@ impl Form {
 
     /// Validates; if every field is fine, stores and applies the settings. A refused field
     /// leaves the settings in effect (and in storage) untouched.
-    pub(crate) fn save(&self, driver: &Driver) -> bool {
+    pub(crate) fn save(&self, driver: &Driver) {
         match self.draft().validate() {
             Ok(settings) => {
                 storage::save_settings(&settings);
                 self.errors.set(Vec::new());
                 self.status.set("Saved".to_owned());
                 driver.configure(settings);
-                true
             }
             Err(errors) => {
                 let n = errors.len();
@@ -74,7 +73,6 @@ impl Form {
                     format!("Not saved: fix the {n} marked fields")
                 });
                 self.errors.set(errors);
-                false
             }
         }
     }
@@ -113,9 +111,7 @@ impl Form {
                     draft.text[Field::BandKey.index()] = keys.band_key;
                     draft.text[Field::Proxy.index()] = String::new();
                     self.fill(&draft);
-                    driver.with_value(|d| {
-                        self.save(d);
-                    });
+                    driver.with_value(|d| self.save(d));
                 }
                 Err(why) => self.status.set(why),
             }

@@ -1,11 +1,16 @@
 //! The race as a picture: what the session did over the last minutes, kept from its events
 //! and snapshots, and laid out as plain shapes for `#race-timeline`'s SVG. Pure code (no web
-//! types), so it is tested natively; the component only turns shapes into elements.
+//! types), so it is tested natively; `timeline_svg.rs` only turns shapes into elements.
+//!
+//! The plot's x is time on the core's clock, not a position relative to "now": the shapes
+//! stay put while time passes and the plot slides over them (its `viewBox`), so a second
+//! going by moves the picture without redrawing it.
 //!
 //! A tab is left open for hours, so the data is bounded twice: anything that ended before the
 //! span shown is dropped, and each list keeps at most [`CAP`] items whatever happens.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
+use std::hash::Hash;
 
 use hotelband_core::{Event, EventKind, Millis, Service, Slot, View};
 
@@ -39,7 +44,7 @@ pub(crate) struct PairSpan {
 }
 
 /// A moment worth a mark.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Moment {
     /// A better pair was held (make-before-break).
     Upgrade,
@@ -58,25 +63,30 @@ pub(crate) struct Timeline {
 }
 
 impl Timeline {
-    /// Feeds one of the session's events.
-    pub(crate) fn on_event(&mut self, event: &Event) {
+    /// Feeds one of the session's events; says whether the timeline changed.
+    pub(crate) fn on_event(&mut self, event: &Event) -> bool {
         let at = event.at;
         match &event.kind {
             EventKind::Reserved { service, slot } => self.open_hold(*service, *slot, at),
             EventKind::Released { service, slot } => self.close_hold(*service, *slot, at, false),
-            EventKind::PairUpgraded { .. } => push(&mut self.moments, (at, Moment::Upgrade)),
+            EventKind::PairUpgraded { .. } => {
+                push(&mut self.moments, (at, Moment::Upgrade));
+                true
+            }
             EventKind::Failed { service, .. } | EventKind::ServiceStopped { service, .. } => {
                 push(&mut self.moments, (at, Moment::Failure(*service)));
+                true
             }
-            _ => {}
+            _ => false,
         }
     }
 
     /// Feeds the session's snapshot after the events of the same input: holds read from the
     /// service that no event announced (adopted at start, or a lost reply that did land) open
     /// a bar; a bar whose slot is no longer held ends as lost; the pair spans follow
-    /// `view.pair`. Then drops what is too old.
-    pub(crate) fn on_view(&mut self, now: Millis, view: &View) {
+    /// `view.pair`. Then drops what is too old. Says whether the timeline changed.
+    pub(crate) fn on_view(&mut self, now: Millis, view: &View) -> bool {
+        let mut changed = false;
         for service in Service::ALL {
             let sv = &view.services[service.index()];
             if sv.holds_at.is_none() || !sv.holds_known {
@@ -87,14 +97,15 @@ impl Timeline {
                 .filter(|s| sv.holds.binary_search(s).is_err())
                 .collect();
             for slot in gone {
-                self.close_hold(service, slot, now, true);
+                changed |= self.close_hold(service, slot, now, true);
             }
             for &slot in &sv.holds {
-                self.open_hold(service, slot, now);
+                changed |= self.open_hold(service, slot, now);
             }
         }
         let current = self.pairs.back().filter(|p| p.to.is_none()).map(|p| p.slot);
         if current != view.pair {
+            changed = true;
             if let Some(open) = self.pairs.back_mut().filter(|p| p.to.is_none()) {
                 open.to = Some(now);
                 // An upgrade replaces the pair with a better one; anything else lost it.
@@ -113,7 +124,7 @@ impl Timeline {
                 );
             }
         }
-        self.prune(now);
+        self.prune(now) || changed
     }
 
     fn open_holds(&self, service: Service) -> impl Iterator<Item = Slot> + '_ {
@@ -123,8 +134,10 @@ impl Timeline {
             .map(|h| h.slot)
     }
 
-    fn open_hold(&mut self, service: Service, slot: Slot, at: Millis) {
-        if self.open_holds(service).all(|s| s != slot) {
+    /// Opens a bar unless one is open for that slot; says whether it did.
+    fn open_hold(&mut self, service: Service, slot: Slot, at: Millis) -> bool {
+        let new = self.open_holds(service).all(|s| s != slot);
+        if new {
             push(
                 &mut self.holds,
                 Hold {
@@ -136,24 +149,31 @@ impl Timeline {
                 },
             );
         }
+        new
     }
 
-    fn close_hold(&mut self, service: Service, slot: Slot, at: Millis, lost: bool) {
+    /// Ends the open bar of that slot, if any; says whether there was one.
+    fn close_hold(&mut self, service: Service, slot: Slot, at: Millis, lost: bool) -> bool {
         let open = self
             .holds
             .iter_mut()
             .find(|h| h.service == service && h.slot == slot && h.to.is_none());
-        if let Some(hold) = open {
-            hold.to = Some(at.max(hold.from));
-            hold.lost = lost;
-        }
+        let Some(hold) = open else {
+            return false;
+        };
+        hold.to = Some(at.max(hold.from));
+        hold.lost = lost;
+        true
     }
 
-    fn prune(&mut self, now: Millis) {
+    /// Drops what ended before the longest span; says whether anything went.
+    fn prune(&mut self, now: Millis) -> bool {
         let start = now.saturating_sub(SPAN);
+        let before = (self.holds.len(), self.pairs.len(), self.moments.len());
         self.holds.retain(|h| h.to.is_none_or(|to| to >= start));
         self.pairs.retain(|p| p.to.is_none_or(|to| to >= start));
         self.moments.retain(|(at, _)| *at >= start);
+        before != (self.holds.len(), self.pairs.len(), self.moments.len())
     }
 }
 
@@ -166,51 +186,69 @@ fn push<T>(list: &mut VecDeque<T>, item: T) {
 }
 
 /// Width of the SVG's coordinate space.
-pub(crate) const WIDTH: f64 = 640.0;
-/// Room for the row labels on the left.
-const LEFT: f64 = 64.0;
+pub(crate) const WIDTH: u32 = 640;
+/// Room for the row labels on the left: the plot starts here.
+pub(crate) const LEFT: u32 = 64;
 /// Room after the plot, so the "now" label fits.
-const RIGHT: f64 = 16.0;
-const LANE_HEAD: f64 = 18.0;
-const ROW: f64 = 14.0;
-const AXIS: f64 = 22.0;
+const RIGHT: u32 = 16;
+/// Width of the plot, over which the span shown is stretched.
+pub(crate) const PLOT: u32 = WIDTH - LEFT - RIGHT;
+const LANE_HEAD: u32 = 18;
+const ROW: u32 = 14;
+const AXIS: u32 = 22;
 /// The axis is cut in this many equal steps ("-10 min", "-8 min", … "now").
 const AXIS_STEPS: u64 = 5;
+/// A bar is drawn at least this many units wide, so a hold of a moment still shows.
+const SLIVER: f64 = 1.5;
 
-/// A bar: one hold.
-#[derive(Clone, Debug, PartialEq)]
+/// A bar: one hold, or the matched pair outlined at one service. x is time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Bar {
-    pub(crate) x: f64,
-    pub(crate) y: f64,
-    pub(crate) w: f64,
-    pub(crate) h: f64,
+    pub(crate) from: Millis,
+    /// `None` while held: the bar reaches the plot's right end, wherever that is.
+    pub(crate) to: Option<Millis>,
+    pub(crate) y: u32,
+    pub(crate) h: u32,
     pub(crate) service: Service,
     pub(crate) slot: u16,
-    pub(crate) held: bool,
     pub(crate) lost: bool,
 }
 
-/// A text at a place.
-#[derive(Clone, Debug, PartialEq)]
+impl Bar {
+    pub(crate) fn held(&self) -> bool {
+        self.to.is_none()
+    }
+
+    /// Its width in ms when the plot ends at `end` and shows `span`.
+    pub(crate) fn width(&self, end: Millis, span: Millis) -> f64 {
+        let to = self.to.unwrap_or(end).max(self.from);
+        let sliver = SLIVER * span.0 as f64 / f64::from(PLOT);
+        ((to.0 - self.from.0) as f64).max(sliver)
+    }
+}
+
+/// A text at a place, in the SVG's units.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Label {
-    pub(crate) x: f64,
-    pub(crate) y: f64,
+    pub(crate) x: u32,
+    pub(crate) y: u32,
     pub(crate) text: String,
 }
 
-/// A mark at `x` spanning `y0..y1`.
-#[derive(Clone, Debug, PartialEq)]
+/// A mark at time `at` spanning `y0..y1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Tick {
-    pub(crate) x: f64,
-    pub(crate) y0: f64,
-    pub(crate) y1: f64,
+    pub(crate) at: Millis,
+    pub(crate) y0: u32,
+    pub(crate) y1: u32,
     pub(crate) moment: Moment,
 }
 
-/// Everything the SVG shows, in its coordinates.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Everything the SVG shows: the rows and labels in the SVG's units, the plot's shapes with
+/// time as x (see the module's notes and [`plot_view_box`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Picture {
-    pub(crate) height: f64,
+    pub(crate) height: u32,
     /// "hotel", "band" and "slot N" on the left.
     pub(crate) labels: Vec<Label>,
     /// One per hold in the span.
@@ -222,22 +260,16 @@ pub(crate) struct Picture {
     /// The time axis ("-10 min" … "now").
     pub(crate) axis: Vec<Label>,
     /// The plot's bottom, where the axis line is.
-    pub(crate) axis_y: f64,
+    pub(crate) axis_y: u32,
 }
 
-/// Lays out the last `span` (at most [`SPAN`], what is kept) up to `now`: per service a lane
-/// with a row per slot held in that time.
+/// Lays out what overlaps the last `span` (at most [`SPAN`], what is kept) up to `now`: per
+/// service a lane with a row per slot held in that time. The result changes only when the
+/// data does or something leaves the span, not as time passes.
 pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
-    let span_ms = span.0.clamp(1, SPAN.0);
-    let plot = WIDTH - LEFT - RIGHT;
-    let (end, span) = (now.0 as f64, span_ms as f64);
-    // Early in a page's life the span reaches before its clock's zero: `now` stays at the
-    // right end all the same, so the axis always reads "-10 min … now".
-    let start = end - span;
-    // `max` and `min`, not `clamp`: clamp's NaN assertion formats floats, which alone brings
-    // Rust's float printing (~13 KB) into the wasm.
-    let x = |t: Millis| LEFT + ((t.0 as f64).max(start).min(end) - start) / span * plot;
-    let shown = |to: Option<Millis>| to.is_none_or(|to| to.0 as f64 >= start);
+    let span = span.min(SPAN);
+    let start = now.saturating_sub(span);
+    let shown = |to: Option<Millis>| to.is_none_or(|to| to >= start);
     let holds: Vec<&Hold> = timeline.holds.iter().filter(|h| shown(h.to)).collect();
     let pairs: Vec<&PairSpan> = timeline.pairs.iter().filter(|p| shown(p.to)).collect();
     let moments: Vec<&(Millis, Moment)> = timeline
@@ -246,7 +278,7 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
         .filter(|(at, _)| shown(Some(*at)))
         .collect();
     let mut picture = Picture::default();
-    let mut y = 0.0;
+    let mut y = 0;
     let mut rows_of = [Vec::new(), Vec::new()];
     for service in Service::ALL {
         let mut slots: Vec<Slot> = holds
@@ -257,30 +289,26 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
         slots.sort_unstable();
         slots.dedup();
         picture.labels.push(Label {
-            x: 4.0,
-            y: y + LANE_HEAD - 5.0,
+            x: 4,
+            y: y + LANE_HEAD - 5,
             text: service.name().to_owned(),
         });
         let lane_top = y;
         y += LANE_HEAD;
-        let rows: Vec<(Slot, f64)> = slots
-            .iter()
-            .enumerate()
-            .map(|(i, &s)| (s, y + i as f64 * ROW))
-            .collect();
+        let rows: Vec<(Slot, u32)> = slots.into_iter().zip((y..).step_by(ROW as usize)).collect();
         for (slot, row_y) in &rows {
             picture.labels.push(Label {
-                x: 12.0,
-                y: row_y + ROW - 3.0,
+                x: 12,
+                y: row_y + ROW - 3,
                 text: format!("slot {slot}"),
             });
         }
-        y += ROW * rows.len().max(1) as f64;
+        y += ROW * rows.len().max(1) as u32;
         for (at, moment) in &moments {
             if *moment == Moment::Failure(service) {
                 picture.ticks.push(Tick {
-                    x: x(*at),
-                    y0: lane_top + LANE_HEAD - 6.0,
+                    at: *at,
+                    y0: lane_top + LANE_HEAD - 6,
                     y1: lane_top + LANE_HEAD,
                     moment: *moment,
                 });
@@ -299,31 +327,26 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
         let Some(top) = row_y(hold.service, hold.slot) else {
             continue;
         };
-        let (x0, x1) = (x(hold.from), x(hold.to.unwrap_or(now)));
         picture.bars.push(Bar {
-            x: x0,
-            y: top + 2.0,
-            // At least a sliver, so a hold of a moment still shows.
-            w: (x1 - x0).max(1.5),
-            h: ROW - 4.0,
+            from: hold.from,
+            to: hold.to,
+            y: top + 2,
+            h: ROW - 4,
             service: hold.service,
             slot: hold.slot.get(),
-            held: hold.to.is_none(),
             lost: hold.lost,
         });
     }
     for pair in &pairs {
-        let (x0, x1) = (x(pair.from), x(pair.to.unwrap_or(now)));
         for service in Service::ALL {
             if let Some(top) = row_y(service, pair.slot) {
                 picture.pairs.push(Bar {
-                    x: x0,
-                    y: top + 0.5,
-                    w: (x1 - x0).max(1.5),
-                    h: ROW - 1.0,
+                    from: pair.from,
+                    to: pair.to,
+                    y: top + 1,
+                    h: ROW - 2,
                     service,
                     slot: pair.slot.get(),
-                    held: pair.to.is_none(),
                     lost: false,
                 });
             }
@@ -332,23 +355,42 @@ pub(crate) fn draw(timeline: &Timeline, now: Millis, span: Millis) -> Picture {
     for (at, moment) in &moments {
         if matches!(moment, Moment::Upgrade | Moment::PairLost) {
             picture.ticks.push(Tick {
-                x: x(*at),
-                y0: 0.0,
+                at: *at,
+                y0: 0,
                 y1: y,
                 moment: *moment,
             });
         }
     }
     for i in 0..=AXIS_STEPS {
-        let ago = span_ms - span_ms * i / AXIS_STEPS;
+        let ago = span.0 - span.0 * i / AXIS_STEPS;
         picture.axis.push(Label {
-            x: LEFT + i as f64 / AXIS_STEPS as f64 * plot,
-            y: y + AXIS - 6.0,
+            // i ≤ AXIS_STEPS, so this stays within the plot.
+            x: LEFT + (u64::from(PLOT) * i / AXIS_STEPS) as u32,
+            y: y + AXIS - 6,
             text: ago_words(ago),
         });
     }
     picture.height = y + AXIS;
+    // Each shape is its own key in the view; a twin (two holds opened and closed at the same
+    // instant) would draw on top of the other anyway.
+    distinct(&mut picture.bars);
+    distinct(&mut picture.pairs);
+    distinct(&mut picture.ticks);
     picture
+}
+
+/// Drops repeats, keeping the first of each.
+fn distinct<T: Clone + Eq + Hash>(items: &mut Vec<T>) {
+    let mut seen = HashSet::with_capacity(items.len());
+    items.retain(|item| seen.insert(item.clone()));
+}
+
+/// The plot's `viewBox` when it ends at `end` and shows `span`: x is time in ms (the start
+/// may lie before the clock's zero early in a page's life), y the picture's own units.
+pub(crate) fn plot_view_box(end: Millis, span: Millis, height: u32) -> String {
+    let start = i128::from(end.0) - i128::from(span.0);
+    format!("{start} 0 {} {height}", span.0)
 }
 
 /// An axis label: "now", "-2 min", "-12 s".
@@ -457,8 +499,11 @@ mod tests {
     #[test]
     fn one_bar_per_hold_with_the_pair_and_the_moments() {
         let p = draw(&race(), Millis(20_000), SPAN);
-        let bars: Vec<(Service, u16, bool)> =
-            p.bars.iter().map(|b| (b.service, b.slot, b.held)).collect();
+        let bars: Vec<(Service, u16, bool)> = p
+            .bars
+            .iter()
+            .map(|b| (b.service, b.slot, b.held()))
+            .collect();
         assert_eq!(
             bars,
             [
@@ -470,7 +515,7 @@ mod tests {
         );
         assert!(p.bars.iter().all(|b| !b.lost));
         // Pair 5 from 2 s to 9 s, then pair 2: each at both services.
-        let pairs: Vec<(u16, bool)> = p.pairs.iter().map(|b| (b.slot, b.held)).collect();
+        let pairs: Vec<(u16, bool)> = p.pairs.iter().map(|b| (b.slot, b.held())).collect();
         assert_eq!(pairs, [(5, false), (5, false), (2, true), (2, true)]);
         let moments: Vec<Moment> = p.ticks.iter().map(|t| t.moment).collect();
         assert_eq!(moments, [Moment::Failure(Service::Band), Moment::Upgrade]);
@@ -484,19 +529,99 @@ mod tests {
         let hotel_5 = &p.bars[0];
         let hotel_2 = &p.bars[2];
         assert!(hotel_2.y < hotel_5.y, "slot 2's row is above slot 5's");
-        assert!(hotel_5.x < hotel_2.x, "slot 5 was held first");
-        // A held bar reaches the right end of the plot, "now".
-        assert!((hotel_2.x + hotel_2.w - (WIDTH - RIGHT)).abs() < 1e-9);
-        assert!(
-            p.bars
-                .iter()
-                .all(|b| b.x >= LEFT && b.x + b.w <= WIDTH - RIGHT + 1e-9)
+        assert_eq!(
+            (hotel_5.from, hotel_5.to),
+            (Millis(1_000), Some(Millis(11_000)))
         );
+        assert_eq!(hotel_5.width(Millis(20_000), SPAN), 10_000.0);
+        // A held bar reaches the plot's end, wherever it is.
+        assert_eq!(hotel_2.from, Millis(8_000));
+        assert_eq!(hotel_2.width(Millis(20_000), SPAN), 12_000.0);
+        assert_eq!(hotel_2.width(Millis(21_000), SPAN), 13_000.0);
         let band_rows = p.bars[1].y;
         assert!(
             band_rows > hotel_5.y,
             "the band's lane is below the hotel's"
         );
+        assert!(p.bars.iter().all(|b| b.y + b.h <= p.axis_y));
+    }
+
+    #[test]
+    fn the_picture_stays_put_while_time_passes() {
+        let t = race();
+        let p = draw(&t, Millis(20_000), SPAN);
+        assert_eq!(draw(&t, Millis(300_000), SPAN), p, "nothing left the span");
+        assert_eq!(
+            plot_view_box(Millis(20_000), SPAN, p.axis_y),
+            format!("-580000 0 600000 {}", p.axis_y)
+        );
+        // Slot 5's holds ended at 11 s and 12 s: ten minutes later their rows go.
+        let later = draw(&t, Millis(612_500), SPAN);
+        assert_eq!(later.bars.len(), 2);
+        assert!(later.labels.iter().all(|l| l.text != "slot 5"));
+    }
+
+    #[test]
+    fn a_reply_that_changes_nothing_says_so() {
+        let mut t = race();
+        assert!(!t.on_view(Millis(13_000), &view(&[2], &[2], Some(2))));
+        assert!(!t.on_event(&event(13_000, EventKind::Auto(AutoState::Done))));
+        assert!(t.on_event(&reserved(14_000, Service::Hotel, 1)));
+        assert!(
+            !t.on_event(&reserved(14_500, Service::Hotel, 1)),
+            "already open"
+        );
+        assert!(
+            t.on_view(Millis(15_000), &view(&[2], &[2], None)),
+            "pair lost"
+        );
+    }
+
+    #[test]
+    fn twin_shapes_are_drawn_once() {
+        let mut t = Timeline::default();
+        for _ in 0..2 {
+            t.on_event(&reserved(1_000, Service::Band, 4));
+            t.on_event(&event(
+                1_000,
+                EventKind::Released {
+                    service: Service::Band,
+                    slot: s(4),
+                },
+            ));
+        }
+        let failed = event(
+            1_000,
+            EventKind::Failed {
+                service: Service::Hotel,
+                op: Op::Available,
+                error: ApiError::Timeout,
+            },
+        );
+        t.on_event(&failed);
+        t.on_event(&failed);
+        let p = draw(&t, Millis(2_000), SPAN);
+        assert_eq!((p.bars.len(), p.ticks.len()), (1, 1));
+    }
+
+    #[test]
+    fn a_moment_of_a_hold_is_still_a_sliver() {
+        let bar = Bar {
+            from: Millis(5_000),
+            to: Some(Millis(5_000)),
+            y: 0,
+            h: 10,
+            service: Service::Hotel,
+            slot: 1,
+            lost: false,
+        };
+        // 1.5 units of the 560-unit plot: about 1.6 s of ten minutes, 0.16 s of one.
+        let ten = bar.width(Millis(9_000), SPAN);
+        assert!((ten - 1.5 * 600_000.0 / 560.0).abs() < 1e-9, "{ten}");
+        assert!(bar.width(Millis(9_000), SPANS[1]) < ten);
+        // A held bar that began after the plot's end is a sliver too, not negative.
+        let early_end = Bar { to: None, ..bar };
+        assert!(early_end.width(Millis(4_000), SPAN) > 0.0);
     }
 
     #[test]
@@ -559,8 +684,9 @@ mod tests {
         assert!(t.holds.len() <= CAP && t.moments.len() <= CAP);
         let p = draw(&t, Millis(now + 900), SPAN);
         assert!(p.bars.len() <= CAP);
+        let start = Millis(now + 900).saturating_sub(SPAN);
         assert!(
-            p.bars.iter().all(|b| b.x >= LEFT),
+            p.bars.iter().all(|b| b.to.is_none_or(|to| to >= start)),
             "nothing older than the span is drawn"
         );
     }
@@ -571,7 +697,7 @@ mod tests {
         // last minute, while the ten-minute span still shows all four holds.
         let t = race();
         let close = draw(&t, Millis(72_500), SPANS[1]);
-        let bars: Vec<(u16, bool)> = close.bars.iter().map(|b| (b.slot, b.held)).collect();
+        let bars: Vec<(u16, bool)> = close.bars.iter().map(|b| (b.slot, b.held())).collect();
         assert_eq!(bars, [(2, true), (2, true)]);
         assert!(
             close.ticks.is_empty(),
@@ -597,6 +723,6 @@ mod tests {
         ));
         t.on_view(Millis(10), &view(&[], &[], None));
         let p = draw(&t, Millis(0), SPAN);
-        assert!(p.bars.iter().all(|b| b.w > 0.0 && b.x.is_finite()));
+        assert!(p.bars.iter().all(|b| b.width(Millis(0), SPAN) > 0.0));
     }
 }

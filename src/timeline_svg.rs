@@ -1,183 +1,110 @@
-//! The timeline [`Picture`] as SVG markup. Every text in it is the page's own (service
-//! names, slot numbers, axis labels), never a server's or a user's, so nothing needs escaping
-//! beyond what the numbers already are.
+//! The timeline [`Picture`] as SVG view nodes, with the hooks of e2e/DOM.md. Row labels and
+//! the time axis are in the SVG's own units; the shapes sit in a nested `svg` whose `viewBox`
+//! is the span shown, x being time. So a second passing rewrites that `viewBox` and the held
+//! bars' widths, and a changed picture adds or drops only the shapes that changed (each is
+//! keyed by its value). Texts are text nodes: the framework escapes them.
 
-use std::fmt::Write as _;
+use hotelband_core::Millis;
+use leptos::prelude::*;
 
-use crate::timeline::{Bar, Moment, Picture, WIDTH};
+use crate::timeline::{Bar, LEFT, Label, Moment, PLOT, Picture, Tick, WIDTH, plot_view_box};
 
-/// Whole units of the coordinate space: integer formatting is much smaller in wasm than
-/// float formatting, and the picture needs no finer grain. Coordinates are never negative.
-fn px(v: f64) -> u32 {
-    (v + 0.5) as u32
+/// The `<svg>` of `picture`, its plot ending at `end` and showing `span`.
+pub(crate) fn picture_svg(
+    picture: Memo<Picture>,
+    end: Memo<Millis>,
+    span: RwSignal<Millis>,
+) -> impl IntoView {
+    let height = move || picture.with(|p| p.height);
+    let axis_y = move || picture.with(|p| p.axis_y);
+    view! {
+        <svg
+            xmlns="http://www.w3.org/2000/svg"
+            viewBox=move || format!("0 0 {WIDTH} {}", height())
+            role="img"
+            aria-label=move || {
+                picture.with(|p| format!("{} holds and {} marks", p.bars.len(), p.ticks.len()))
+            }
+            preserveAspectRatio="xMinYMin meet"
+        >
+            <line class="axis" x1="0" x2=WIDTH y1=axis_y y2=axis_y></line>
+            <For each=move || picture.with(|p| p.labels.clone()) key=Label::clone let(l)>
+                <text class="label" x=l.x y=l.y>{l.text}</text>
+            </For>
+            <For each=move || picture.with(|p| p.axis.clone()) key=Label::clone let(l)>
+                <text class="tick" text-anchor="middle" x=l.x y=l.y>{l.text}</text>
+            </For>
+            // The plot: stretched over its width (strokes keep their width in CSS), clipped
+            // to it, so a bar begun before the span shows only its part within.
+            <svg
+                class="plot"
+                x=LEFT
+                y="0"
+                width=PLOT
+                height=axis_y
+                viewBox=move || plot_view_box(end.get(), span.get(), axis_y())
+                preserveAspectRatio="none"
+            >
+                <For each=move || picture.with(|p| p.pairs.clone()) key=Bar::clone let(b)>
+                    {bar(b, "pair-span", end, span)}
+                </For>
+                <For each=move || picture.with(|p| p.bars.clone()) key=Bar::clone let(b)>
+                    {bar(b, "hold", end, span)}
+                </For>
+                <For each=move || picture.with(|p| p.ticks.clone()) key=Tick::clone let(t)>
+                    {tick(t)}
+                </For>
+            </svg>
+        </svg>
+    }
 }
 
-/// The `<svg>` element for `p`, with the hooks of e2e/DOM.md.
-pub(crate) fn markup(p: &Picture) -> String {
-    let mut out = String::with_capacity(4096);
-    // Writing to a String cannot fail, here and below.
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{} holds and {} marks" preserveAspectRatio="xMinYMin meet">"#,
-        px(WIDTH),
-        px(p.height),
-        p.bars.len(),
-        p.ticks.len()
-    );
-    let _ = write!(
-        out,
-        r#"<line class="axis" x1="0" x2="{}" y1="{y}" y2="{y}"/>"#,
-        px(WIDTH),
-        y = px(p.axis_y)
-    );
-    for bar in &p.pairs {
-        rect(&mut out, bar, "pair-span");
-    }
-    for bar in &p.bars {
-        rect(&mut out, bar, "hold");
-    }
-    for t in &p.ticks {
-        let (class, service) = match t.moment {
-            Moment::Upgrade => ("upgrade", None),
-            Moment::PairLost => ("pair-lost", None),
-            Moment::Failure(s) => ("failure", Some(s.name())),
-        };
-        let _ = write!(out, r#"<line class="{class}"#);
-        if let Some(name) = service {
-            let _ = write!(out, r#" {name}" data-service="{name}"#);
-        }
-        let _ = write!(
-            out,
-            r#"" x1="{x}" x2="{x}" y1="{}" y2="{}"/>"#,
-            px(t.y0),
-            px(t.y1),
-            x = px(t.x)
-        );
-    }
-    for l in &p.labels {
-        let _ = write!(
-            out,
-            r#"<text class="label" x="{}" y="{}">{}</text>"#,
-            px(l.x),
-            px(l.y),
-            l.text
-        );
-    }
-    for l in &p.axis {
-        let _ = write!(
-            out,
-            r#"<text class="tick" text-anchor="middle" x="{}" y="{}">{}</text>"#,
-            px(l.x),
-            px(l.y),
-            l.text
-        );
-    }
-    out.push_str("</svg>");
-    out
-}
-
-fn rect(out: &mut String, b: &Bar, class: &str) {
+/// A `rect` of class `kind` (`hold` or `pair-span`).
+fn bar(b: Bar, kind: &'static str, end: Memo<Millis>, span: RwSignal<Millis>) -> impl IntoView {
     let service = b.service.name();
-    let _ = write!(
-        out,
-        r#"<rect class="{class} {service}{}{}" data-service="{service}" data-slot="{}""#,
-        if b.held { " held" } else { "" },
-        if b.lost { " lost" } else { "" },
-        b.slot
+    let held = b.held();
+    let class = format!(
+        "{kind} {service}{}{}",
+        if held { " held" } else { "" },
+        if b.lost { " lost" } else { "" }
     );
-    if b.held {
-        out.push_str(r#" data-held="true""#);
+    let (x, y, h, slot, lost) = (b.from.0, b.y, b.h, b.slot, b.lost);
+    // Only a held bar follows the plot's end; an ended one changes width only with the span
+    // (its minimum sliver).
+    let width = move || {
+        let end = if held { end.get() } else { Millis::ZERO };
+        b.width(end, span.get())
+    };
+    view! {
+        <rect
+            class=class
+            data-service=service
+            data-slot=slot
+            data-held=held.then_some("true")
+            data-lost=lost.then_some("true")
+            x=x
+            y=y
+            width=width
+            height=h
+        ></rect>
     }
-    if b.lost {
-        out.push_str(r#" data-lost="true""#);
-    }
-    // At least one unit wide, so a hold of a moment still shows.
-    let _ = write!(
-        out,
-        r#" x="{}" y="{}" width="{}" height="{}"/>"#,
-        px(b.x),
-        px(b.y),
-        px(b.w).max(1),
-        px(b.h)
-    );
 }
 
-#[cfg(test)]
-mod tests {
-    use hotelband_core::Service;
-
-    use super::*;
-    use crate::timeline::{Label, Tick};
-
-    fn bar(service: Service, slot: u16, held: bool) -> Bar {
-        Bar {
-            x: 100.4,
-            y: 20.0,
-            w: 0.2,
-            h: 10.0,
-            service,
-            slot,
-            held,
-            lost: !held,
-        }
-    }
-
-    #[test]
-    fn every_shape_has_its_hook() {
-        let p = Picture {
-            height: 120.0,
-            labels: vec![Label {
-                x: 4.0,
-                y: 13.0,
-                text: "hotel".to_owned(),
-            }],
-            bars: vec![bar(Service::Hotel, 2, true), bar(Service::Band, 5, false)],
-            pairs: vec![bar(Service::Band, 2, true)],
-            ticks: vec![
-                Tick {
-                    x: 50.0,
-                    y0: 0.0,
-                    y1: 98.0,
-                    moment: Moment::Upgrade,
-                },
-                Tick {
-                    x: 60.0,
-                    y0: 12.0,
-                    y1: 18.0,
-                    moment: Moment::Failure(Service::Band),
-                },
-            ],
-            axis: vec![],
-            axis_y: 98.0,
-        };
-        let svg = markup(&p);
-        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");
-        assert!(svg.contains(r#"viewBox="0 0 640 120""#), "{svg}");
-        assert!(svg.contains(
-            r#"<rect class="hold hotel held" data-service="hotel" data-slot="2" data-held="true" x="100" y="20" width="1" height="10"/>"#
-        ), "{svg}");
-        assert!(
-            svg.contains(
-                r#"<rect class="hold band lost" data-service="band" data-slot="5" data-lost="true""#
-            ),
-            "{svg}"
-        );
-        assert!(
-            svg.contains(r#"<rect class="pair-span band held" data-service="band" data-slot="2""#),
-            "{svg}"
-        );
-        assert!(
-            svg.contains(r#"<line class="upgrade" x1="50" x2="50" y1="0" y2="98"/>"#),
-            "{svg}"
-        );
-        assert!(
-            svg.contains(r#"<line class="failure band" data-service="band" x1="60""#),
-            "{svg}"
-        );
-        assert!(
-            svg.contains(r#"<text class="label" x="4" y="13">hotel</text>"#),
-            "{svg}"
-        );
-        assert_eq!(svg.matches("<rect").count(), 3);
+/// A `line`: an upgrade or a pair lost across the plot, a failure on its service's lane.
+fn tick(t: Tick) -> impl IntoView {
+    let (class, service) = match t.moment {
+        Moment::Upgrade => ("upgrade".to_owned(), None),
+        Moment::PairLost => ("pair-lost".to_owned(), None),
+        Moment::Failure(s) => (format!("failure {}", s.name()), Some(s.name())),
+    };
+    view! {
+        <line
+            class=class
+            data-service=service
+            x1=t.at.0
+            x2=t.at.0
+            y1=t.y0
+            y2=t.y1
+        ></line>
     }
 }

@@ -3,30 +3,35 @@
 use leptos::prelude::*;
 
 use crate::ctx::ctx;
-use crate::log_markup;
+use crate::follow::FollowNewest;
+use crate::pause::unless_paused;
 
-/// `#activity-log`: one `li` per event.
+/// `#activity-log`: one `li` per event. A new line adds one `li` (and the oldest beyond the
+/// cap drops off); the other rows, and a selection in them, stay as they are.
 #[component]
 pub(crate) fn ActivityLog() -> impl IntoView {
-    let board = ctx().board;
+    let ctx = ctx();
+    let (board, paused) = (ctx.board, ctx.paused);
+    let lines = unless_paused(paused, move || board.activity.get());
     let list = NodeRef::<leptos::html::Ol>::new();
-    // Newest last, so keep the newest in sight as lines arrive.
-    Effect::new(move |_| {
-        board.activity.track();
-        if let Some(ol) = list.get() {
-            ol.set_scroll_top(ol.scroll_height());
-        }
-    });
+    let follow = FollowNewest::new(list, lines);
     view! {
         <section class="panel log" aria-labelledby="activity-title">
             <h2 id="activity-title">"Activity"</h2>
-            // Markup, not a keyed list: see log_markup.rs.
             <ol
                 id="activity-log"
                 class="scroll"
                 node_ref=list
-                inner_html=move || board.activity.with(log_markup::activity)
-            ></ol>
+                on:scroll=move |ev| follow.scrolled(&ev)
+            >
+                <For each=move || lines.get() key=|line| line.seq let(line)>
+                    <li>
+                        <time>{line.time.clone()}</time>
+                        " "
+                        {line.text.clone()}
+                    </li>
+                </For>
+            </ol>
         </section>
     }
 }

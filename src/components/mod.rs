@@ -13,6 +13,8 @@ pub(crate) mod common_slots;
 #[allow(unreachable_pub)]
 pub(crate) mod ini_import;
 #[allow(unreachable_pub)]
+pub(crate) mod pause_updates;
+#[allow(unreachable_pub)]
 pub(crate) mod race_timeline;
 #[allow(unreachable_pub)]
 pub(crate) mod request_log;

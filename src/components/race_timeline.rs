@@ -1,39 +1,38 @@
 //! The race as a picture: our holds over the last minutes, drawn as an SVG from the
 //! session's events (see `timeline.rs` for the data and its layout, `timeline_svg.rs` for
-//! the markup).
+//! the nodes).
 
 use gloo_timers::callback::Interval;
+use hotelband_core::Millis;
 use leptos::prelude::*;
 
 use crate::clock;
+use crate::components::pause_updates::PauseUpdates;
 use crate::ctx::ctx;
+use crate::pause::unless_paused;
 use crate::timeline::{SPAN, SPANS, draw, span_words};
-use crate::timeline_svg::markup;
+use crate::timeline_svg::picture_svg;
 
-/// How often the picture slides without news: a 640-unit plot of 10 minutes moves about
-/// one unit a second, so every 5 s is smooth enough and costs nothing.
-const SLIDE_MS: u32 = 5_000;
+/// How often the picture slides: at most once a second.
+const SLIDE: Millis = Millis(1_000);
 
 /// `#race-timeline`: per service a lane, per slot held a row, a bar per hold, the matched
 /// pair outlined, upgrades and pair losses across the plot, failures as ticks on their lane.
 #[component]
 pub(crate) fn RaceTimeline() -> impl IntoView {
-    let board = ctx().board;
-    // Redrawn whenever the driver feeds the timeline (every reply and command), and on a slow
-    // tick so "now" keeps sliding while nothing is sent (a pair held, auto-pair off). One
-    // markup string set at once is cheaper, in code and in the DOM, than a node per shape.
-    let tick = RwSignal::new(0u32);
-    let interval = Interval::new(SLIDE_MS, move || tick.update(|n| *n = n.wrapping_add(1)));
+    let ctx = ctx();
+    let (board, paused) = (ctx.board, ctx.paused);
+    let now = RwSignal::new(clock::now());
+    let interval = Interval::new(SLIDE.0 as u32, move || now.set(clock::now()));
     let interval = StoredValue::new_local(Some(interval));
     on_cleanup(move || interval.update_value(|i| drop(i.take())));
+    // The plot reaches one slide past the last tick, so whatever happens before the next
+    // tick is drawn inside it at once ("now" is at most that early).
+    let end = unless_paused(paused, move || now.get().saturating_add(SLIDE));
+    let data = unless_paused(paused, move || board.timeline.get());
     let span = RwSignal::new(SPAN);
-    let svg = Memo::new(move |_| {
-        tick.track();
-        let span = span.get();
-        board
-            .timeline
-            .with(|t| markup(&draw(t, clock::now(), span)))
-    });
+    // Recomputed on a tick, a new span or new data; it wakes the view only when it differs.
+    let picture = Memo::new(move |_| data.with(|t| draw(t, end.get(), span.get())));
     let pick = move |ev| {
         let seconds: u64 = event_target_value(&ev).parse().unwrap_or(SPAN.0 / 1000);
         span.set(
@@ -47,6 +46,7 @@ pub(crate) fn RaceTimeline() -> impl IntoView {
         <section class="panel timeline" aria-labelledby="timeline-title">
             <div class="timeline-head">
                 <h2 id="timeline-title">{move || format!("The race, last {}", span_words(span.get()))}</h2>
+                <PauseUpdates/>
                 <label class="check">
                     "Show"
                     <select id="timeline-span" on:change=pick>
@@ -63,7 +63,7 @@ pub(crate) fn RaceTimeline() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <div id="race-timeline" inner_html=move || svg.get()></div>
+            <div id="race-timeline">{picture_svg(picture, end, span)}</div>
             <p class="meta legend">
                 <span class="key hold-key">"hold"</span>
                 <span class="key pair-key">"matched pair"</span>

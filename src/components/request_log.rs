@@ -3,25 +3,23 @@
 use leptos::prelude::*;
 
 use crate::ctx::ctx;
-use crate::log_markup;
+use crate::follow::FollowNewest;
+use crate::pause::unless_paused;
 
-/// `#request-log`: one `tr` per request (the header row is outside it).
+/// `#request-log`: one `tr` per request (the header row is outside it). A new request adds
+/// one `tr` (and the oldest beyond the cap drops off); the other rows stay as they are.
 #[component]
 pub(crate) fn RequestLog() -> impl IntoView {
-    let board = ctx().board;
+    let ctx = ctx();
+    let (board, paused) = (ctx.board, ctx.paused);
+    let rows = unless_paused(paused, move || board.requests.get());
     let scroller = NodeRef::<leptos::html::Div>::new();
-    // Newest last, so keep the newest in sight as rows arrive.
-    Effect::new(move |_| {
-        board.requests.track();
-        if let Some(div) = scroller.get() {
-            div.set_scroll_top(div.scroll_height());
-        }
-    });
+    let follow = FollowNewest::new(scroller, rows);
     view! {
         <section class="panel log" aria-labelledby="requests-title">
             <h2 id="requests-title">"Requests"</h2>
-            <div class="scroll" node_ref=scroller>
-                <table>
+            <div class="scroll" node_ref=scroller on:scroll=move |ev| follow.scrolled(&ev)>
+                <table class="requests">
                     <thead>
                         <tr>
                             <th scope="col">"time"</th>
@@ -33,11 +31,19 @@ pub(crate) fn RequestLog() -> impl IntoView {
                             <th scope="col">"attempt"</th>
                         </tr>
                     </thead>
-                    // Markup, not a keyed list: see log_markup.rs.
-                    <tbody
-                        id="request-log"
-                        inner_html=move || board.requests.with(log_markup::requests)
-                    ></tbody>
+                    <tbody id="request-log">
+                        <For each=move || rows.get() key=|row| row.seq let(row)>
+                            <tr class=if row.status.starts_with('2') { "ok" } else { "fail" }>
+                                <td>{row.time.clone()}</td>
+                                <td>{row.service.name()}</td>
+                                <td>{row.method}</td>
+                                <td class="path">{row.path.clone()}</td>
+                                <td>{row.status.clone()}</td>
+                                <td class="num">{row.latency_ms}</td>
+                                <td class="num">{row.attempt}</td>
+                            </tr>
+                        </For>
+                    </tbody>
                 </table>
             </div>
         </section>

@@ -1,29 +1,31 @@
 //! Writing what the session did to the [`crate::board::Board`]: the view, the race timeline, the logs,
 //! errors in plain words, the title and notifications.
 
-use std::collections::VecDeque;
+use std::sync::Arc;
 
 use hotelband_core::{AutoState, Event, EventKind, Millis, Outcome, Request, Service, View};
 use leptos::prelude::*;
 
 use super::Driver;
-use crate::board::{LogLine, RequestRow};
+use crate::board::{Log, LogLine, RequestRow};
 use crate::clock;
 use crate::notify;
 use crate::present::error_words;
 use crate::storage;
 
-/// Rows kept in each log; older ones scroll away so a day-long run stays light.
+/// Rows kept in each log; older ones drop off the top so a day-long run stays light.
 const LOG_CAP: usize = 200;
 
 impl Driver {
     /// Shows the session's events and its latest view.
     pub(super) fn publish(&self, now: Millis, events: Vec<Event>, view: View) {
+        // The timeline is told only of what it keeps: a reply that changes no hold, pair or
+        // mark does not wake the picture.
         for event in events {
-            self.board.timeline.update(|t| t.on_event(&event));
+            self.board.timeline.maybe_update(|t| t.on_event(&event));
             self.on_event(event);
         }
-        self.board.timeline.update(|t| t.on_view(now, &view));
+        self.board.timeline.maybe_update(|t| t.on_view(now, &view));
         notify::title(view.pair);
         self.board.view.set(view);
     }
@@ -126,11 +128,13 @@ impl Driver {
     }
 }
 
-fn push_capped<T: Send + Sync + 'static>(log: RwSignal<VecDeque<T>>, item: T) {
+/// Appends a row, dropping the oldest beyond [`LOG_CAP`]: the view adds one row and removes
+/// one, leaving the others (and a selection in them) alone.
+fn push_capped<T: Send + Sync + 'static>(log: RwSignal<Log<T>>, item: T) {
     log.update(|l| {
         if l.len() >= LOG_CAP {
             l.pop_front();
         }
-        l.push_back(item);
+        l.push_back(Arc::new(item));
     });
 }

@@ -26,6 +26,7 @@ mod compressed;
 mod console_check;
 mod content_security_policy;
 mod hidden_tab;
+mod logs;
 mod manual;
 mod race_timeline;
 mod recovery;
