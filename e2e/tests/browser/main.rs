@@ -6,5 +6,6 @@ mod compressed;
 mod hidden_tab;
 mod manual;
 mod race_timeline;
+mod save_then_start;
 mod settings;
 mod warm_start;
