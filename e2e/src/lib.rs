@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod artifacts;
 pub mod browser;
+pub mod cdp;
 pub mod chromedriver;
 pub mod console;
 pub mod emulator;
