@@ -1,7 +1,8 @@
 //! What a tab left open costs (issue 18): the page in headless Chromium against the emulator,
 //! auto-pair running for `--minutes` against a crowd of 10 on slots 1..8 with mild faults
 //! (503 5 %, 500 2 %, lost replies 1 %, 0–80 ms) and a rival holding slot 1 at both services,
-//! so the tab keeps reading (about one request a second per service); then the crowd stops,
+//! so the tab keeps reading (about one request a second per service); then the crowd stops and
+//! the faults are lifted (so neither can take slot 1 from the page),
 //! the rival lets slot 1 go, the page pairs on it and is done, and the tab is watched for
 //! `--done-minutes` more with nothing to do. The request rates are the emulator's counts of
 //! every HTTP request (the rival's four included).
@@ -121,16 +122,32 @@ async fn main() -> Result<()> {
     Setup::new("soak")
         // The browser's own line for a reply the emulator cuts off on purpose.
         .allow_console("net::ERR_")
-        .emulator(|config| {
-            config.seed = SEED;
-            config.faults = [faults.clone(), faults];
-            config.crowd = [crowd.clone(), crowd];
-        })
-        .run(async |s| soak(s, &args).await)
+        .emulator(|config| config.seed = SEED)
+        .run(async |s| soak(s, &args, &faults, &crowd).await)
         .await
 }
 
-async fn soak(s: &Scenario, args: &Args) -> Result<()> {
+/// `PUT /admin/{what}/{service}` with `body`: faults and crowd are set once the rival holds
+/// slot 1, so neither the crowd nor a fault can take it from the rival first.
+async fn admin_put(
+    s: &Scenario,
+    what: &str,
+    service: Service,
+    body: &impl serde::Serialize,
+) -> Result<()> {
+    let url = format!("{}/admin/{what}/{}", s.emulator.url(), service.name());
+    reqwest::Client::new()
+        .put(&url)
+        .bearer_auth(s.admin_token())
+        .json(body)
+        .send()
+        .await?
+        .error_for_status()
+        .with_context(|| format!("PUT {url}"))?;
+    Ok(())
+}
+
+async fn soak(s: &Scenario, args: &Args, faults: &Faults, crowd: &Crowd) -> Result<()> {
     let client = s.page.client();
     cdp::execute(
         client,
@@ -140,6 +157,8 @@ async fn soak(s: &Scenario, args: &Args) -> Result<()> {
     .await?;
     for service in Service::ALL {
         s.rival(Method::POST, service, 1).await?;
+        admin_put(s, "faults", service, faults).await?;
+        admin_put(s, "crowd", service, crowd).await?;
     }
     s.open_signed_in().await?;
     cdp::execute(client, "Performance.enable", json!({})).await?;
@@ -154,15 +173,8 @@ async fn soak(s: &Scenario, args: &Args) -> Result<()> {
 
     // The crowd stops first, so slot 1 goes to the page when the rival lets it go.
     for service in Service::ALL {
-        let url = format!("{}/admin/crowd/{}", s.emulator.url(), service.name());
-        reqwest::Client::new()
-            .put(&url)
-            .bearer_auth(s.admin_token())
-            .json(&Crowd::default())
-            .send()
-            .await?
-            .error_for_status()
-            .with_context(|| format!("PUT {url}"))?;
+        admin_put(s, "crowd", service, &Crowd::default()).await?;
+        admin_put(s, "faults", service, &Faults::default()).await?;
         s.rival(Method::DELETE, service, 1).await?;
     }
     s.page.wait_auto("done").await?;
