@@ -38,7 +38,9 @@ lint: toolchain
 	cargo build -p hotelband-core --target wasm32-unknown-unknown
 
 ## Figures: the pairing-strategy matrix (writes its section of BENCHMARKS.md and
-## bench/charts/*.svg), then the page's time to the first pair in Chromium (printed).
+## bench/charts/*.svg), then in Chromium (printed): the page's time to the first pair and its
+## load, and a short soak of a tab left open (the long one: `--minutes 10 --done-minutes 3`).
 bench: browser-toolchain dist
 	cargo run --release -p hotelband-bench -- --out BENCHMARKS.md
 	cargo run --release -p hotelband-e2e --example page_figures
+	cargo run --release -p hotelband-e2e --example soak -- --minutes 2 --done-minutes 1

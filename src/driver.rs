@@ -148,7 +148,8 @@ impl Driver {
         self.pump();
     }
 
-    /// Re-reads holds and free lists at both services.
+    /// Re-reads free lists and holds at both services (the free lists first: a Start right
+    /// after uses them, see `Session::refresh`).
     pub(crate) fn refresh(&self) {
         if self.ready(None) {
             self.board.errors.set([None, None]);

@@ -13,6 +13,7 @@ pub mod machine;
 pub mod matrix;
 pub mod naive;
 pub mod openings;
+pub mod oracle;
 pub mod ours;
 pub mod report;
 pub mod run;

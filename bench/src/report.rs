@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::cells::{opt, share, times};
+use crate::cells::{of_oracle, opt, share, times};
 use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
 use crate::run::{OPENING_WITHIN, RunResult};
@@ -274,6 +274,36 @@ pub fn section(plan: &Plan, results: &[RunResult], context: &Context) -> String 
                 .min_send_gap
                 .map_or("-".to_owned(), |gap| gap.as_millis().to_string()),
             lag = s.max_dispatch_lag.as_millis(),
+        );
+    }
+
+    let _ = writeln!(w, "\n### Openings against the best possible client\n");
+    let _ = writeln!(
+        w,
+        "The oracle (`bench/src/oracle.rs`) keeps the same rules (at most 2 holds per service, \
+         one request per {delay} s per service, make-before-break) but sees every change of the \
+         services' state the instant it happens, needs no reads and meets no faults or latency: \
+         it reserves the best slot free at both at its earliest paced slot at each service, \
+         replayed on each run's history in the client's place. An opening of the client is \
+         *holdable* when the oracle's pair is that slot or better within {within:.1} s of its \
+         start; the client's figure is the share of holdable openings it held (cold runs).\n",
+        within = OPENING_WITHIN.as_secs_f64(),
+    );
+    let _ = writeln!(
+        w,
+        "| faults | competitors | client | openings | holdable by the oracle | held, of the holdable |"
+    );
+    let _ = writeln!(w, "|---|---:|---|---:|---:|---:|");
+    for s in &summaries {
+        let _ = writeln!(
+            w,
+            "| {fault} | {crowd} | {client} | {seen} | {holdable} | {held} |",
+            fault = s.cell.fault,
+            crowd = s.cell.crowd,
+            client = s.client,
+            seen = s.yardstick.seen,
+            holdable = s.yardstick.holdable,
+            held = of_oracle(s.yardstick),
         );
     }
 

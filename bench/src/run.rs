@@ -12,6 +12,7 @@ use crate::admin::{Admin, AdminError, Change, ChangeReply};
 use crate::http::Endpoint;
 use crate::naive::{self, NaiveConfig};
 use crate::openings::{self, Judged, Openings, Rules};
+use crate::oracle::{self, Yardstick};
 use crate::ours::{self, DriverConfig};
 use crate::scenario::{CLIENT_USER, ClientKind, Scenario, Settings, Start, emulator_config};
 use crate::timeline;
@@ -55,6 +56,8 @@ pub struct RunResult {
     pub requests_per_minute: f64,
     /// Openings offered and held within [`OPENING_WITHIN`], per the emulator.
     pub openings: Openings,
+    /// Those openings against the best possible client's (see [`crate::oracle`]).
+    pub yardstick: Yardstick,
     /// Times its matched pair got worse or went (released before a better one was held).
     pub breaches: usize,
     /// The most holds it had at one service at once.
@@ -162,6 +165,15 @@ pub async fn run(
         },
     );
     let openings = Openings::count(&judged);
+    let yardstick = oracle::yardstick(
+        &history,
+        CLIENT_USER,
+        slots,
+        (offset, run_end),
+        millis(settings.delay),
+        &judged,
+        millis(OPENING_WITHIN),
+    );
     let pairs = &holds.pairs;
     let since_start = |at_ms: u64| Duration::from_millis(at_ms.saturating_sub(offset));
     let first_pair = pairs
@@ -207,6 +219,7 @@ pub async fn run(
         requests_to_pair,
         requests_per_minute,
         openings,
+        yardstick,
         breaches: holds.breaches,
         max_holds: holds.max_holds,
         final_slot,

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::openings::Openings;
+use crate::oracle::Yardstick;
 use crate::run::RunResult;
 use crate::scenario::{Cell, ClientKind, Start};
 use crate::stats::{median, p95, secs};
@@ -53,6 +54,8 @@ pub struct Summary {
     pub final_at_best: usize,
     /// Openings offered and held in time, summed.
     pub openings: Openings,
+    /// Those openings against the best possible client's, summed.
+    pub yardstick: Yardstick,
     /// Orphan holds at the end, summed over runs.
     pub orphans: usize,
     /// Runs ending with any orphan.
@@ -145,6 +148,9 @@ impl Summary {
             openings: runs
                 .iter()
                 .fold(Openings::default(), |sum, r| sum.plus(r.openings)),
+            yardstick: runs
+                .iter()
+                .fold(Yardstick::default(), |sum, r| sum.plus(r.yardstick)),
             orphans: all.iter().map(|r| r.orphans).sum(),
             runs_with_orphans: all.iter().filter(|r| r.orphans > 0).count(),
             extra_holds: all.iter().map(|r| r.extra_holds).sum(),
@@ -246,6 +252,7 @@ pub(crate) mod fixtures {
             requests_to_pair: first.map(|_| 4),
             requests_per_minute: 20.0,
             openings: Openings::default(),
+            yardstick: Yardstick::default(),
             breaches: 0,
             max_holds: 2,
             final_slot: end,

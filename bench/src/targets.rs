@@ -1,7 +1,7 @@
 //! The verdict on each target of issue 8, computed from the runs: one line each, met or missed
 //! with the figure, or why this benchmark cannot judge it.
 
-use crate::cells::{opt, share, times};
+use crate::cells::{of_oracle, opt, share, times};
 use crate::limits::{Limits, ratio};
 use crate::matrix::Plan;
 use crate::run::RunResult;
@@ -191,6 +191,16 @@ pub fn targets(
             } else {
                 others.join(", ")
             }
+        ));
+    }
+
+    for crowd in [10, 30] {
+        let judged = find(FaultPreset::None, crowd, ClientKind::Ours);
+        let got = judged.and_then(|s| s.yardstick.share());
+        lines.push(format!(
+            "Openings held ≥ 95 % of the oracle's with {crowd} competitors (no faults): {} — {}.",
+            verdict(got.is_some_and(|got| got >= 0.95)),
+            judged.map_or("-".to_owned(), |s| of_oracle(s.yardstick)),
         ));
     }
 

@@ -379,14 +379,31 @@ impl Lane {
         self.may_hold = true;
     }
 
-    /// Auto-pair starts: lift a 401 stop and the cooldown, drop the planner's old jobs, and
-    /// unless our holds were confirmed recently (`holds_recent` of their read time) with nothing
-    /// in doubt, read them before acting — first, if we may hold something unseen; after the
+    /// Whether the shell said this account may hold something here that no read has shown.
+    pub(crate) fn expects_holds(&self) -> bool {
+        self.may_hold
+    }
+
+    /// When the free list read now on its way was sent, if one is.
+    pub(crate) fn free_read_in_flight(&self) -> Option<Millis> {
+        self.in_flight
+            .as_ref()
+            .filter(|flight| flight.job.op == Op::Available)
+            .map(|flight| flight.sent_at)
+    }
+
+    /// Auto-pair starts: lift a 401 stop and the cooldown, drop the planner's old jobs and the
+    /// refresh's queued reads (the planner reads what it needs, in its own order), and unless
+    /// our holds were confirmed recently (`holds_recent` of their read time) with nothing in
+    /// doubt, read them before acting — first, if we may hold something unseen; after the
     /// first free list and reserve otherwise (a cold start assumes nothing is held).
     pub(crate) fn restart(&mut self, holds_recent: impl Fn(Option<Millis>) -> bool) {
         self.stopped = None;
         self.cooldown = Millis::ZERO;
-        self.drop_planner_jobs();
+        // Manual writes and the holds reads that check them stay.
+        self.queue.retain(|job| {
+            job.origin == Origin::Manual && (job.op.is_write() || job.verify.is_some())
+        });
         // Settled means no write in doubt either.
         let confirmed = self.settled() && holds_recent(self.holds_at);
         if !confirmed {

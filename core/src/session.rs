@@ -111,14 +111,23 @@ impl Session {
         &self.config
     }
 
-    /// Re-reads holds and free lists at both services (skipping reads already queued).
+    /// Re-reads free lists and holds at both services (skipping reads already queued).
+    ///
+    /// The free list first: the tables need it, and a [`Session::start`] right after uses it
+    /// (a cold pair then costs one read before the reserves). The holds first where this
+    /// account may hold something unseen ([`Session::expect_holds`]), as a start would.
     pub fn refresh(&mut self, now: Millis) {
         self.advance(now);
         for lane in &mut self.lanes {
             if lane.is_stopped() {
                 continue;
             }
-            for op in [Op::Holds, Op::Available] {
+            let order = if lane.expects_holds() {
+                [Op::Holds, Op::Available]
+            } else {
+                [Op::Available, Op::Holds]
+            };
+            for op in order {
                 if !lane.is_queued(op) {
                     lane.enqueue(Job::new(op, Origin::Manual, 1, self.now));
                 }
@@ -203,20 +212,28 @@ impl Session {
     /// something (holds seen before, a write in doubt, [`Session::expect_holds`]): its holds
     /// are read first, so a held pair is resumed in one round trip. Otherwise (cold): the free
     /// lists first, the reserves, then the holds, to adopt what an earlier session left.
+    ///
+    /// A start while a [`Session::refresh`] is under way uses what it brings: a free list on
+    /// its way counts as read now, and the refresh's queued reads give way to the planner's
+    /// own (the same reads, in the order above), so nothing is read twice.
     pub fn start(&mut self, now: Millis) {
         self.advance(now);
         let recent = |at: Option<Millis>| {
             at.is_some_and(|at| self.now.saturating_sub(at) <= self.config.recheck)
         };
-        let mut free_since = Some(self.now);
+        // The scan is satisfied by lists sent since the oldest one still usable; a service
+        // without one reads a new one, sent after that anyway.
+        let mut free_since = self.now;
         for lane in &mut self.lanes {
             lane.restart(recent);
-            free_since = match (free_since, lane.free_sent_at()) {
-                (Some(since), Some(sent)) if recent(lane.free_at()) => Some(since.min(sent)),
-                _ => None,
+            let sent = if recent(lane.free_at()) {
+                lane.free_sent_at()
+            } else {
+                lane.free_read_in_flight()
             };
+            free_since = sent.map_or(free_since, |sent| free_since.min(sent));
         }
-        self.planner.start(free_since.unwrap_or(self.now));
+        self.planner.start(free_since);
         self.push_event(EventKind::Auto(AutoState::Running));
         self.update();
     }

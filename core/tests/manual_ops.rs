@@ -139,34 +139,34 @@ fn reads_retry_with_backoff_and_honour_retry_after() {
     let mut now = Millis(0);
     let mut session = Session::new(now, config());
     session.refresh(now);
-    let holds = next_at(&mut session, &mut now, Some(Service::Hotel));
-    assert_eq!(holds.op, Op::Holds);
+    let free = next_at(&mut session, &mut now, Some(Service::Hotel));
+    assert_eq!(free.op, Op::Available, "the free list first");
     let rate_limited = Outcome::Http {
         status: 429,
         reason: "Too Many Requests".into(),
         retry_after: Some("3".into()),
         body: String::new(),
     };
-    session.handle_response(Millis(10), holds.id, rate_limited);
+    session.handle_response(Millis(10), free.id, rate_limited);
     now = Millis(10);
     let retry = next_at(&mut session, &mut now, Some(Service::Hotel));
-    assert_eq!((retry.op, retry.attempt), (Op::Holds, 2));
+    assert_eq!((retry.op, retry.attempt), (Op::Available, 2));
     assert!(now >= Millis(3010), "Retry-After honoured: sent at {now}");
     session.handle_response(now, retry.id, status(503));
     let last = next_at(&mut session, &mut now, Some(Service::Hotel));
     assert_eq!(last.attempt, 3);
     session.handle_response(now, last.id, Outcome::Network("reset".into()));
-    // Three attempts were the limit: reported, and the free-list read goes next.
+    // Three attempts were the limit: reported, and the holds read goes next.
     assert!(events(&mut session).iter().any(|kind| matches!(
         kind,
         EventKind::Failed {
-            op: Op::Holds,
+            op: Op::Available,
             error: ApiError::Network(_),
             ..
         }
     )));
     let next = next_at(&mut session, &mut now, Some(Service::Hotel));
-    assert_eq!(next.op, Op::Available);
+    assert_eq!(next.op, Op::Holds);
 }
 
 #[test]

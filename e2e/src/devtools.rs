@@ -1,5 +1,6 @@
 //! Chrome DevTools Protocol commands through chromedriver (`POST /session/{id}/goog/cdp/execute`),
-//! for what WebDriver cannot do: take the network away, freeze the tab. Chromium only.
+//! for what WebDriver cannot do: take the network away, freeze the tab, read main-thread time and
+//! DOM counters. Chromium only.
 
 use anyhow::{Context as _, Result};
 use fantoccini::Client;

@@ -30,5 +30,6 @@ mod logs;
 mod manual;
 mod race_timeline;
 mod recovery;
+mod save_then_start;
 mod settings;
 mod warm_start;
