@@ -22,6 +22,8 @@ pub(crate) fn settings_to_json(settings: &Settings) -> String {
         window,
         recheck_ms,
         polite,
+        avoid,
+        good_enough,
         remember_keys,
         keys: _,
     } = settings;
@@ -35,6 +37,8 @@ pub(crate) fn settings_to_json(settings: &Settings) -> String {
         ("window".into(), u64::from(*window).into()),
         ("recheck_ms".into(), (*recheck_ms).into()),
         ("polite".into(), (*polite).into()),
+        ("avoid".into(), text(&avoid.to_string())),
+        ("good_enough".into(), u64::from(*good_enough).into()),
         ("remember_keys".into(), (*remember_keys).into()),
     ])
     .to_json()
@@ -57,6 +61,8 @@ pub(crate) fn settings_from_json(text: &str) -> Option<Settings> {
             "window" => settings.window = u16::try_from(whole()?).ok()?,
             "recheck_ms" => settings.recheck_ms = whole()?,
             "polite" => settings.polite = value.as_bool()?,
+            "avoid" => settings.avoid = value.as_str()?.parse().ok()?,
+            "good_enough" => settings.good_enough = u16::try_from(whole()?).ok()?,
             "remember_keys" => settings.remember_keys = value.as_bool()?,
             _ => {}
         }
@@ -118,6 +124,8 @@ mod tests {
             window: 60,
             recheck_ms: 7000,
             polite: true,
+            avoid: "3, 7-9".parse().expect("valid"),
+            good_enough: 10,
             remember_keys: true,
             ..Settings::default()
         }
