@@ -172,7 +172,11 @@ fn a_click_on_an_avoided_slot_is_refused_and_sends_nothing() {
         ..Config::default()
     };
     session.set_config(now, config);
-    assert_eq!(session.view().avoid.to_string(), "4", "the view shows the avoid list");
+    assert_eq!(
+        session.view().avoid.to_string(),
+        "4",
+        "the view shows the avoid list"
+    );
     while session.poll_event().is_some() {}
     session.pair_on(now, slot(4));
     assert!(!session.pairing());
