@@ -17,13 +17,15 @@
 //! 5. a scan is due and this service's free list predates it → read the free list.
 //!
 //! Scans look at the whole range the services list: the earliest slot free (or ours) at both
-//! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
+//! is the target, whatever the page's window, among the slots the user's constraints let improve
+//! on the pair ([`Config::improves`]): never an avoided slot, any allowed slot over an avoided
+//! pair, nothing once the pair is good enough (then, on confirmed holds, auto-pair is done). Unless `Config::polite`, a new scan starts as
 //! soon as one ends while a better pair is possible, so the free lists are read at every paced
 //! slot, and a choice is made on each new list with the other service's latest one, if that
 //! is from its last paced slot (see `Planner::eager`).
 //!
-//! The keep set always contains `p` until a better pair is fully held, which is what makes an
-//! upgrade make-before-break.
+//! The keep set always contains `p` (the best pair held, an allowed one over an avoided one)
+//! until a better pair is fully held, which is what makes an upgrade make-before-break.
 //!
 //! A click on a common slot ([`Mode::PairOn`]) is the same machine with the target chosen by the
 //! user instead of a scan: rules 1–3 reserve it at both services, rule 2 releases holds outside
@@ -506,7 +508,7 @@ impl Planner {
     ) {
         if let Some(target) = self.target {
             let retries = config.retries.max(1);
-            if p.is_some_and(|p| !config.improves(target, Some(p))) || !config.allows(target) {
+            if !config.improves(target, p) {
                 // Held at both (or no longer better, or avoided since): the target is done.
                 self.target = None;
                 self.tries = [0; 2];
