@@ -1,7 +1,7 @@
-//! The user's constraints on the page: with slot 2 on the avoid list, auto-pair (which would
-//! take 2, slot 1 being a rival's) pairs on 3, the next allowed slot, and never reserves 2; the
-//! tables mark 2 as avoided and the common list leaves it out; with good-enough 3 auto-pair is
-//! done on 3 (reads stop).
+//! The user's constraints on the page: a malformed avoid list is refused in plain words; with
+//! slot 2 on the avoid list, auto-pair (which would take 2, slot 1 being a rival's) pairs on 3,
+//! the next allowed slot, and never reserves 2; the tables mark 2 as avoided and the common
+//! list leaves it out; with good-enough 3 auto-pair is done on 3 (reads stop).
 
 use hotelband_e2e::admin::{ChangeOp, first_conflict};
 use hotelband_e2e::{PAIR_DEADLINE, Service, Setup, USER};
@@ -17,6 +17,12 @@ async fn an_avoided_slot_is_never_reserved_and_the_pair_lands_on_the_next_allowe
             }
             s.page.open(&s.url()).await?;
             s.page.type_settings(&s.settings()).await?;
+            // A malformed list is refused in plain words, next to the field.
+            s.page.type_into("avoid", "2-").await?;
+            s.page.click("save-settings").await?;
+            s.page
+                .wait_text("avoid-error", "`2-` is not a slot or a range like 7-9")
+                .await?;
             s.page.type_into("avoid", "2").await?;
             s.page.type_into("good-enough", "3").await?;
             s.page.click("save-settings").await?;
