@@ -20,9 +20,9 @@ async fn an_avoided_slot_is_never_reserved_and_the_pair_lands_on_the_next_allowe
             // A malformed list is refused in plain words, next to the field.
             s.page.type_into("avoid", "2-").await?;
             s.page.click("save-settings").await?;
-            s.page
-                .wait_text("avoid-error", "`2-` is not a slot or a range like 7-9")
-                .await?;
+            let refused = "`2-` is not a slot or a range like 7-9";
+            s.page.wait_text("settings-status", refused).await?;
+            assert!(s.page.text("avoid-error").await?.contains(refused));
             s.page.type_into("avoid", "2").await?;
             s.page.type_into("good-enough", "3").await?;
             s.page.click("save-settings").await?;
