@@ -79,6 +79,7 @@ impl Board {
                 target: None,
                 next_recheck: None,
                 last_error: None,
+                avoid: hotelband_core::AvoidSet::new(),
             }),
             errors: RwSignal::new([None, None]),
             notice: RwSignal::new(None),

@@ -14,7 +14,7 @@ use crate::storage;
 #[derive(Copy, Clone)]
 pub(crate) struct Form {
     /// Text per field, indexed by [`Field::index`].
-    pub(crate) fields: [RwSignal<String>; 9],
+    pub(crate) fields: [RwSignal<String>; Field::ALL.len()],
     /// The "remember keys" box.
     pub(crate) remember: RwSignal<bool>,
     /// The "polite" box.

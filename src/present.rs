@@ -45,6 +45,22 @@ pub(crate) struct SlotLook {
     pub(crate) busy: bool,
     /// Among the common slots (see [`common_slots`]).
     pub(crate) common: bool,
+    /// On the user's avoid list: auto-pair leaves it alone (a click still reserves it).
+    pub(crate) avoided: bool,
+}
+
+impl SlotLook {
+    /// The button's text mark, so neither the state, the pair nor the avoid list is told by
+    /// colour alone: an avoided slot open to a click says so.
+    pub(crate) const fn mark(self) -> &'static str {
+        if self.pair {
+            "pair"
+        } else if self.avoided && matches!(self.state, SlotState::Free | SlotState::Unknown) {
+            "avoid"
+        } else {
+            self.state.mark()
+        }
+    }
 }
 
 /// How slot `n` of `service` looks in `view`.
@@ -71,6 +87,7 @@ pub(crate) fn slot_look(view: &View, service: Service, n: u16) -> SlotLook {
         pair: slot.is_some() && view.pair == slot,
         busy,
         common: false,
+        avoided: slot.is_some_and(|s| view.avoid.contains(s)),
     }
 }
 
@@ -88,7 +105,8 @@ pub(crate) fn table_looks(view: &View, service: Service, shown: u16, window: u16
 
 /// The first `limit` slots open to us at both services, ascending: at each service either in
 /// the last free list or held by us. A slot we hold at one service and that is free at the
-/// other is as good a pair as one free at both, so it counts too.
+/// other is as good a pair as one free at both, so it counts too. Avoided slots are left out:
+/// the list offers what auto-pair would take.
 pub(crate) fn common_slots(view: &View, limit: usize) -> Vec<Slot> {
     let [hotel, band] = &view.services;
     let open = |sv: &ServiceView, s: &Slot| {
@@ -99,7 +117,7 @@ pub(crate) fn common_slots(view: &View, limit: usize) -> Vec<Slot> {
     candidates.dedup();
     candidates
         .into_iter()
-        .filter(|s| open(band, s))
+        .filter(|s| open(band, s) && !view.avoid.contains(*s))
         .take(limit)
         .collect()
 }
@@ -201,6 +219,7 @@ mod tests {
             target: None,
             next_recheck: None,
             last_error: None,
+            avoid: hotelband_core::AvoidSet::new(),
         }
     }
 
@@ -296,6 +315,9 @@ mod tests {
         assert_eq!(common(&v, 20), [3, 4, 6, 8, 9]);
         assert_eq!(common(&v, 2), [3, 4]);
         assert!(common(&v, 0).is_empty());
+        v.avoid = "4, 7-8".parse().unwrap();
+        assert_eq!(common(&v, 20), [3, 6, 9], "avoided slots are left out");
+        v.avoid = hotelband_core::AvoidSet::new();
         v.services[1] = ServiceView::default();
         assert!(
             common(&v, 20).is_empty(),
@@ -313,6 +335,25 @@ mod tests {
             .collect();
         assert_eq!(marked, [2, 4], "only the first `window` common slots");
         assert_eq!(looks[1].state, SlotState::Free);
+    }
+
+    #[test]
+    fn avoided_slots_are_marked_in_words_and_never_common() {
+        let mut v = view();
+        v.services = [listed(&[2, 4, 5], &[3]), listed(&[2, 3, 4, 5], &[])];
+        v.pair = None;
+        v.avoid = "3-4".parse().unwrap();
+        let looks = table_looks(&v, Service::Hotel, 6, 20);
+        let avoided: Vec<u16> = (1..=6)
+            .filter(|&n| looks[usize::from(n) - 1].avoided)
+            .collect();
+        assert_eq!(avoided, [3, 4]);
+        let mark = |n: usize| looks[n - 1].mark();
+        assert_eq!(
+            [mark(1), mark(2), mark(3), mark(4)],
+            ["taken", "free", "mine", "avoid"]
+        );
+        assert!(!looks[2].common && !looks[3].common && looks[4].common);
     }
 
     #[test]

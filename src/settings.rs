@@ -4,8 +4,8 @@
 use std::fmt;
 
 use hotelband_core::{
-    ApiIni, Config, MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, base_url, decimal_nanos,
-    is_http_url, nanos_to_ms,
+    ApiIni, AvoidSet, Config, MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, Slot,
+    base_url, decimal_nanos, is_http_url, nanos_to_ms,
 };
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,10 @@ pub(crate) struct Settings {
     pub(crate) recheck_ms: u64,
     /// Re-read the free lists only every `recheck_ms` instead of at every paced slot.
     pub(crate) polite: bool,
+    /// Slots auto-pair and the common-slot list leave alone (`Config::avoid`).
+    pub(crate) avoid: AvoidSet,
+    /// Auto-pair is done once a pair at this slot or better is held (`Config::good_enough`).
+    pub(crate) good_enough: u16,
     /// Keep the keys in localStorage instead of sessionStorage.
     pub(crate) remember_keys: bool,
     /// The keys; stored separately.
@@ -65,6 +69,8 @@ impl Default for Settings {
             window: core.window,
             recheck_ms: core.recheck.0,
             polite: core.polite,
+            avoid: core.avoid,
+            good_enough: core.good_enough.get(),
             remember_keys: false,
             keys: Keys::default(),
         }
@@ -89,6 +95,9 @@ impl Settings {
             recheck: Millis(self.recheck_ms),
             polite: self.polite,
             seed,
+            avoid: self.avoid.clone(),
+            // At least 1 once validated; a stored 0 falls back to the default.
+            good_enough: Slot::new(self.good_enough).unwrap_or(Config::default().good_enough),
             ..Config::default()
         }
     }
@@ -115,11 +124,13 @@ pub(crate) enum Field {
     Retries,
     Window,
     Recheck,
+    Avoid,
+    GoodEnough,
 }
 
 impl Field {
     /// Every field, indexable by [`Field::index`].
-    pub(crate) const ALL: [Field; 9] = [
+    pub(crate) const ALL: [Field; 11] = [
         Field::HotelUrl,
         Field::HotelKey,
         Field::BandUrl,
@@ -129,6 +140,8 @@ impl Field {
         Field::Retries,
         Field::Window,
         Field::Recheck,
+        Field::Avoid,
+        Field::GoodEnough,
     ];
 
     /// Position in [`Field::ALL`].
@@ -148,6 +161,8 @@ impl Field {
             Field::Retries => "retries",
             Field::Window => "window",
             Field::Recheck => "recheck",
+            Field::Avoid => "avoid",
+            Field::GoodEnough => "good-enough",
         }
     }
 
@@ -166,6 +181,8 @@ impl Field {
             Field::Retries => "Attempts per request".to_owned(),
             Field::Window => format!("Window (slots 1..N, N ≤ {MAX_WINDOW})"),
             Field::Recheck => "Recheck every (s, only when polite)".to_owned(),
+            Field::Avoid => "Slots to avoid (auto-pair never takes them, e.g. 3, 7-9)".to_owned(),
+            Field::GoodEnough => "Good enough: stop auto-pair at slot N or better".to_owned(),
         }
     }
 }
@@ -174,7 +191,7 @@ impl Field {
 #[derive(Clone, PartialEq, Eq, Default)]
 pub(crate) struct Draft {
     /// Text of each field, indexed by [`Field::index`].
-    pub(crate) text: [String; 9],
+    pub(crate) text: [String; Field::ALL.len()],
     /// The "remember keys" box.
     pub(crate) remember_keys: bool,
     /// The "polite" box.
@@ -204,6 +221,8 @@ impl Draft {
         d.text[Field::Retries.index()] = s.retries.to_string();
         d.text[Field::Window.index()] = s.window.to_string();
         d.text[Field::Recheck.index()] = seconds_text(s.recheck_ms);
+        d.text[Field::Avoid.index()] = s.avoid.to_string();
+        d.text[Field::GoodEnough.index()] = s.good_enough.to_string();
         d
     }
 
@@ -289,6 +308,25 @@ impl Draft {
                 "the recheck period",
             )
             .map(|ms| s.recheck_ms = ms),
+        );
+        check(
+            Field::Avoid,
+            text(Field::Avoid)
+                .parse::<AvoidSet>()
+                .map(|avoid| s.avoid = avoid)
+                .map_err(|e| format!("the slots to avoid: {e}")),
+        );
+        // Empty: the default (slot 1), as an empty avoid list avoids nothing.
+        let good_enough = match text(Field::GoodEnough) {
+            "" => Ok(u32::from(s.good_enough)),
+            typed => whole(typed, 1, u32::from(u16::MAX), "good enough"),
+        };
+        check(
+            Field::GoodEnough,
+            good_enough.map(|n| {
+                // In range 1..=65535 by the check just made.
+                s.good_enough = u16::try_from(n).unwrap_or(u16::MAX);
+            }),
         );
         if errors.is_empty() {
             Ok(s)
@@ -521,6 +559,54 @@ mod tests {
             typed.validate().expect("typed as well").hotel_url,
             s.hotel_url
         );
+    }
+
+    #[test]
+    fn constraints_round_trip_into_the_config() {
+        let mut d = good();
+        d.text[Field::Avoid.index()] = " 9, 3,7-8".into();
+        d.text[Field::GoodEnough.index()] = "10".into();
+        let s = d.validate().unwrap();
+        assert_eq!(s.avoid.to_string(), "3, 7-9");
+        let config = s.config(1);
+        assert!(config.avoid.contains(Slot::new(8).unwrap()));
+        assert_eq!(config.good_enough.get(), 10);
+        assert_eq!(
+            Draft::from_settings(&s).text[Field::Avoid.index()],
+            "3, 7-9"
+        );
+        let defaults = good().validate().unwrap().config(1);
+        assert!(defaults.avoid.is_empty());
+        assert_eq!(defaults.good_enough, Config::default().good_enough);
+        let mut empty = good();
+        empty.text[Field::GoodEnough.index()] = " ".into();
+        assert_eq!(
+            empty.validate().unwrap().good_enough,
+            1,
+            "empty: the default"
+        );
+    }
+
+    #[test]
+    fn bad_constraints_are_refused_in_plain_words() {
+        for (bad, words) in [
+            ("7-", "`7-` is not a slot or a range like 7-9"),
+            ("3, 0", "slot 0 does not exist"),
+            ("9-7", "the range 9-7 runs backwards"),
+            ("70000", "slot number `70000` is too large"),
+        ] {
+            let mut d = good();
+            d.text[Field::Avoid.index()] = bad.into();
+            let errors = d.validate().unwrap_err();
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert_eq!(errors[0].0, Field::Avoid, "{bad}");
+            assert!(errors[0].1.contains(words), "{bad}: {}", errors[0].1);
+        }
+        for bad in ["0", "-1", "x", "70000"] {
+            let mut d = good();
+            d.text[Field::GoodEnough.index()] = bad.into();
+            assert_eq!(refused(&d), vec![Field::GoodEnough], "{bad}");
+        }
     }
 
     #[test]

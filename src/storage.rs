@@ -133,6 +133,8 @@ mod tests {
 
     /// What the page wrote before its stored shapes were serde types: they must still load.
     const SAVED_SETTINGS: &str = r#"{"hotel_url":"https://c.example/hotel/api","band_url":"http://127.0.0.1:8080/band/api","proxy":"http://127.0.0.1:8080/proxy/","delay_ms":1500,"retries":4,"window":60,"recheck_ms":7000,"polite":true,"remember_keys":true}"#;
+    /// The same settings as this page writes them: the user's constraints came later.
+    const WRITTEN_SETTINGS: &str = r#"{"hotel_url":"https://c.example/hotel/api","band_url":"http://127.0.0.1:8080/band/api","proxy":"http://127.0.0.1:8080/proxy/","delay_ms":1500,"retries":4,"window":60,"recheck_ms":7000,"polite":true,"avoid":"","good_enough":1,"remember_keys":true}"#;
     const SAVED_KEYS: &str = r#"{"hotel":"h\"1","band":"b\\2"}"#;
     const SAVED_HOLDS: &str = "[[3,17],[]]";
 
@@ -147,7 +149,7 @@ mod tests {
             recheck_ms: 7000,
             polite: true,
             remember_keys: true,
-            keys: Keys::default(),
+            ..Settings::default()
         }
     }
 
@@ -162,9 +164,34 @@ mod tests {
         let holds: Option<[Vec<u16>; 2]> = serde_json::from_str(SAVED_HOLDS).ok();
         assert_eq!(holds, Some([vec![3, 17], vec![]]));
         let with_keys = Settings { keys, ..saved() };
-        assert_eq!(to_json(&with_keys), SAVED_SETTINGS, "keys are stored apart");
+        assert_eq!(
+            to_json(&with_keys),
+            WRITTEN_SETTINGS,
+            "keys are stored apart"
+        );
+        assert_eq!(
+            from_json_object::<Settings>(WRITTEN_SETTINGS),
+            Some(saved())
+        );
         assert_eq!(to_json(&with_keys.keys), SAVED_KEYS);
         assert_eq!(to_json(&[vec![3u16, 17], vec![]]), SAVED_HOLDS);
+    }
+
+    #[test]
+    fn the_constraints_are_stored_as_people_write_them() {
+        let s = Settings {
+            avoid: "9, 3, 7-8".parse().expect("a valid list"),
+            good_enough: 10,
+            ..saved()
+        };
+        let text = to_json(&s);
+        assert!(
+            text.contains(r#""avoid":"3, 7-9","good_enough":10"#),
+            "{text}"
+        );
+        assert_eq!(from_json_object::<Settings>(&text), Some(s));
+        let typo = WRITTEN_SETTINGS.replace(r#""avoid":"""#, r#""avoid":"3-""#);
+        assert_eq!(from_json_object::<Settings>(&typo), None);
     }
 
     #[test]

@@ -451,6 +451,7 @@ mod tests {
             target: None,
             next_recheck: None,
             last_error: None,
+            avoid: hotelband_core::AvoidSet::new(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hotelband_core::{
-    MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, Service, Slot, decimal_nanos,
+    AvoidSet, MAX_DELAY, MAX_RETRIES, MAX_WINDOW, MIN_DELAY, Millis, Service, Slot, decimal_nanos,
     nanos_to_ms,
 };
 
@@ -47,9 +47,13 @@ pub struct Global {
     /// A CORS proxy prefix put in front of every URL, e.g. http://127.0.0.1:8080/proxy/.
     #[arg(long, global = true, value_name = "PREFIX")]
     pub proxy: Option<String>,
-    /// Only slots 1..=N are paired and listed by `free` (default 20).
+    /// Slots 1..=N are what `free` lists and `pair` shows as free at both (default 20);
+    /// pairing looks at the whole range the services list.
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_WINDOW)))]
     pub window: Option<u16>,
+    /// Slots `pair` never reserves, e.g. 3,7-9 (`free` marks them; `reserve` still may).
+    #[arg(long, global = true, value_name = "SLOTS")]
+    pub avoid: Option<AvoidSet>,
     /// One JSON object per line (events, results) instead of text for people.
     #[arg(long, global = true)]
     pub json: bool,
@@ -100,10 +104,13 @@ pub struct PairArgs {
     /// Stop after this many seconds.
     #[arg(long = "for", value_name = "SECONDS", value_parser = parse_seconds)]
     pub for_: Option<Duration>,
-    /// Keep upgrading to a better pair (make-before-break) after the first, until slot 1 is
-    /// held at both, --for elapses or Ctrl-C.
+    /// Keep upgrading to a better pair (make-before-break) after the first, until a good
+    /// enough pair (--good-enough) is held at both, --for elapses or Ctrl-C.
     #[arg(long)]
     pub watch: bool,
+    /// A pair at slot N or better is good enough: no more upgrades or reads (default 1).
+    #[arg(long, value_name = "N")]
+    pub good_enough: Option<Slot>,
     /// Release everything at both services at exit (the pair too).
     #[arg(long)]
     pub release_all: bool,
@@ -219,6 +226,34 @@ mod tests {
             assert_eq!(error.exit_code(), 2, "{bad}");
         }
         assert!(parse(&["hotelband", "pair", "--for", "0"]).is_err());
+    }
+
+    #[test]
+    fn constraints_are_read_as_slots_and_ranges() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let cli = parse(&[
+            "hotelband",
+            "pair",
+            "--avoid",
+            "9, 3,7-8",
+            "--good-enough",
+            "10",
+        ])
+        .expect("valid");
+        assert_eq!(
+            cli.global.avoid.map(|avoid| avoid.to_string()).as_deref(),
+            Some("3, 7-9")
+        );
+        let Command::Pair(pair) = cli.command else {
+            panic!("pair");
+        };
+        assert_eq!(pair.good_enough.map(Slot::get), Some(10));
+        assert!(parse(&["hotelband", "free", "--avoid", "3,7-9"]).is_ok());
+        for bad in ["0", "9-7", "3-", "x"] {
+            let error = parse(&["hotelband", "pair", "--avoid", bad]).expect_err(bad);
+            assert_eq!(error.exit_code(), 2, "{bad}");
+        }
+        assert!(parse(&["hotelband", "pair", "--good-enough", "0"]).is_err());
     }
 
     #[test]

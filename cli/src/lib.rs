@@ -30,7 +30,13 @@ pub async fn run(cli: Cli) -> Exit {
             return Exit::Usage;
         }
     };
-    let mut driver = Driver::new(http::client(), settings.endpoints, settings.core);
+    let mut core = settings.core;
+    if let Command::Pair(args) = &cli.command
+        && let Some(good_enough) = args.good_enough
+    {
+        core.good_enough = good_enough;
+    }
+    let mut driver = Driver::new(http::client(), settings.endpoints, core);
     match cli.command {
         Command::Free { which, all } => oneshot::free(&mut driver, &mut out, which, all).await,
         Command::Mine { which } => oneshot::mine(&mut driver, &mut out, which).await,

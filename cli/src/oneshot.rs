@@ -1,5 +1,6 @@
 //! The session-1 commands, `free`, `mine`, `reserve` and `cancel`: one operation through the
 //! session (so paced, retried and verified as the page does it), waited for, then printed.
+//! `free` marks the slots `--avoid` names; `reserve` takes any slot (the user means it).
 
 use hotelband_core::{Event, EventKind, Op, Service, ServiceView, Slot};
 use serde_json::json;
@@ -7,7 +8,7 @@ use serde_json::json;
 use crate::args::Which;
 use crate::driver::Driver;
 use crate::exit::Exit;
-use crate::output::{Output, slot_list, slot_numbers};
+use crate::output::{Output, marked_slot_list, slot_list, slot_numbers};
 
 /// `free`: the free slots of the window (or `all` of them) at the services named.
 pub async fn free(driver: &mut Driver, out: &mut Output, which: Which, all: bool) -> Exit {
@@ -15,6 +16,14 @@ pub async fn free(driver: &mut Driver, out: &mut Output, which: Which, all: bool
     let (answered, exit) = read(driver, out, &services, |side| side.free_at.is_some()).await;
     let view = driver.session().view();
     let window = driver.session().config().window;
+    let avoid = &view.avoid;
+    let avoided = |slots: &[Slot]| -> Vec<Slot> {
+        slots
+            .iter()
+            .copied()
+            .filter(|&slot| avoid.contains(slot))
+            .collect()
+    };
     let shown = |service: Service| -> Vec<Slot> {
         let free = view.services[service.index()].free.iter().copied();
         free.filter(|slot| all || slot.get() <= window).collect()
@@ -26,12 +35,16 @@ pub async fn free(driver: &mut Driver, out: &mut Output, which: Which, all: bool
     };
     for &service in &answered {
         let slots = shown(service);
-        out.text(&format!("{service} free ({scope}): {}", slot_list(&slots)));
+        out.text(&format!(
+            "{service} free ({scope}): {}",
+            marked_slot_list(&slots, avoid)
+        ));
         out.object(&json!({
             "type": "free",
             "service": service.name(),
             "window": (!all).then_some(window),
             "slots": slot_numbers(&slots),
+            "avoided": slot_numbers(&avoided(&slots)),
         }));
     }
     if answered.len() == 2 {
@@ -40,12 +53,16 @@ pub async fn free(driver: &mut Driver, out: &mut Output, which: Which, all: bool
             .into_iter()
             .filter(|slot| band.contains(slot))
             .collect();
-        out.text(&format!("free at both ({scope}): {}", slot_list(&common)));
+        out.text(&format!(
+            "free at both ({scope}): {}",
+            marked_slot_list(&common, avoid)
+        ));
         out.object(&json!({
             "type": "free",
             "service": "both",
             "window": (!all).then_some(window),
             "slots": slot_numbers(&common),
+            "avoided": slot_numbers(&avoided(&common)),
         }));
     }
     exit

@@ -7,7 +7,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use hotelband_core::{Event, EventKind, Service, Slot, View, describe};
+use hotelband_core::{AvoidSet, Event, EventKind, Service, Slot, View, describe};
 use serde_json::{Value, json};
 
 /// Where the lines go.
@@ -160,12 +160,24 @@ pub fn event_json(event: &Event) -> Value {
 /// Slots as `3, 7, 12`, or `none`.
 #[must_use]
 pub fn slot_list(slots: &[Slot]) -> String {
+    marked_slot_list(slots, &AvoidSet::new())
+}
+
+/// Slots as [`slot_list`] writes them, each avoided one marked: `3, 7 (avoided), 12`.
+#[must_use]
+pub fn marked_slot_list(slots: &[Slot], avoid: &AvoidSet) -> String {
     if slots.is_empty() {
         return "none".to_owned();
     }
     slots
         .iter()
-        .map(ToString::to_string)
+        .map(|&slot| {
+            if avoid.contains(slot) {
+                format!("{slot} (avoided)")
+            } else {
+                slot.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -251,5 +263,11 @@ mod tests {
         assert_eq!(slot_list(&[slot(3), slot(12)]), "3, 12");
         assert_eq!(Stamp(12_345).to_string(), "   12.3s");
         assert_eq!(slot_numbers(&[slot(4)]), json!([4]));
+        let avoid = "7-9".parse().expect("valid");
+        assert_eq!(
+            marked_slot_list(&[slot(3), slot(7), slot(12)], &avoid),
+            "3, 7 (avoided), 12"
+        );
+        assert_eq!(marked_slot_list(&[], &avoid), "none");
     }
 }

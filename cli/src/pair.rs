@@ -1,7 +1,8 @@
 //! `pair`: session 2 from a terminal. The core's planner reads, pairs on the earliest common
 //! slot and (with `--watch`) keeps upgrading make-before-break; this loop prints its events,
-//! the first common free slots and a status line, and ends it cleanly: when slot 1 is held at
-//! both, when the first pair is held (without `--watch`), when `--for` elapses, on Ctrl-C, or
+//! the first common free slots (avoided ones left out) and a status line, and ends it cleanly:
+//! when a good-enough pair (`--good-enough`, slot 1 by default) is held at both (auto-pair is
+//! done), when the first pair is held (without `--watch`), when `--for` elapses, on Ctrl-C, or
 //! when a service refuses the key or never answers. A clean stop keeps the pair and releases
 //! the rest (`--release-all`: everything); a second Ctrl-C aborts at once.
 
@@ -38,8 +39,8 @@ pub struct PairOptions {
 /// Why the planner is being stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Why {
-    /// Slot 1 is held at both: nothing better exists.
-    Best,
+    /// A good-enough pair is held at both: auto-pair is done.
+    GoodEnough,
     /// A pair is held and `--watch` was not asked for.
     Paired,
     /// `--for` elapsed.
@@ -53,7 +54,7 @@ enum Why {
 impl Why {
     fn name(self) -> &'static str {
         match self {
-            Why::Best => "best",
+            Why::GoodEnough => "good_enough",
             Why::Paired => "paired",
             Why::Elapsed => "elapsed",
             Why::Interrupted => "interrupted",
@@ -98,7 +99,7 @@ pub async fn pair(
         match stopping {
             None => {
                 let why = if view.auto == AutoState::Done {
-                    Some(Why::Best)
+                    Some(Why::GoodEnough)
                 } else if !options.watch && view.pair.is_some() {
                     Some(Why::Paired)
                 } else {
@@ -182,14 +183,14 @@ fn begin_stop(driver: &mut Driver, out: &mut Output, options: &PairOptions, why:
         driver.session_mut().stop_and_release_all(now);
         "releasing everything"
     } else {
-        // At slot 1 the planner is done already: there is nothing to stop.
-        if why != Why::Best {
+        // With a good-enough pair the planner is done already: there is nothing to stop.
+        if why != Why::GoodEnough {
             driver.session_mut().stop(now);
         }
         "keeping the pair, releasing the rest"
     };
     let reason = match why {
-        Why::Best => "slot 1 is held at both services",
+        Why::GoodEnough => "the pair is good enough (--good-enough, slot 1 by default)",
         Why::Paired => "a pair is held (--watch keeps upgrading)",
         Why::Elapsed => "--for elapsed",
         Why::Interrupted => "interrupted; Ctrl-C again aborts at once",
@@ -286,15 +287,20 @@ fn show_common(out: &mut Output, view: &View, shown: &mut Option<Vec<Slot>>) {
     let common: Vec<Slot> = hotel
         .free
         .iter()
-        .filter(|slot| band.free.contains(slot))
+        .filter(|slot| band.free.contains(slot) && !view.avoid.contains(**slot))
         .take(SHOWN_COMMON)
         .copied()
         .collect();
     if shown.as_ref() == Some(&common) {
         return;
     }
+    let avoiding = if view.avoid.is_empty() {
+        String::new()
+    } else {
+        format!(", avoiding {}", view.avoid)
+    };
     out.text(&format!(
-        "Free at both (first {SHOWN_COMMON}): {}",
+        "Free at both (first {SHOWN_COMMON}{avoiding}): {}",
         slot_list(&common)
     ));
     out.object(&json!({"type": "common_free", "slots": slot_numbers(&common)}));

@@ -96,6 +96,9 @@ pub fn resolve(
     if let Some(window) = args.window {
         core.window = window;
     }
+    if let Some(avoid) = &args.avoid {
+        core.avoid = avoid.clone();
+    }
     core.seed = jitter_seed();
     let prefix = match &args.proxy {
         Some(prefix) if is_http_url(prefix.trim()) => prefix.trim().to_owned(),

@@ -131,7 +131,7 @@ async fn alone_it_reaches_slot_1_and_ends_by_itself() {
     assert_eq!(run_.code, 0, "{log}");
     let objects = run_.objects();
     let last = objects.last().expect("a final object");
-    assert_eq!(last["reason"], "best", "{log}");
+    assert_eq!(last["reason"], "good_enough", "{log}");
     assert_eq!(last["pair"], 1, "{log}");
     assert!(
         objects

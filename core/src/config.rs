@@ -1,6 +1,7 @@
 //! The session's settings.
 
-use crate::api::MIN_DELAY;
+use crate::api::{MIN_DELAY, Slot};
+use crate::avoid::AvoidSet;
 use crate::ini::ApiIni;
 use crate::time::Millis;
 
@@ -32,7 +33,20 @@ pub struct Config {
     pub request_timeout: Millis,
     /// Seed of the jitter RNG.
     pub seed: u64,
+    /// Slots the planner never reserves (scans, upgrades, clicks on a common slot); a manual
+    /// reserve still may. A pair held on one (it became avoided) is kept until an allowed pair
+    /// is held, whatever its slot: any allowed pair is better than an avoided one.
+    pub avoid: AvoidSet,
+    /// Auto-pair is done once an allowed pair at this slot or better is held at both (reads
+    /// stop). Slot 1 by default: done only when nothing better exists.
+    pub good_enough: Slot,
 }
+
+/// Slot 1, the best there is.
+const FIRST: Slot = match Slot::new(1) {
+    Some(slot) => slot,
+    None => unreachable!(),
+};
 
 impl Default for Config {
     fn default() -> Self {
@@ -45,6 +59,8 @@ impl Default for Config {
             spare_hold: false,
             request_timeout: Millis(10_000),
             seed: 0,
+            avoid: AvoidSet::new(),
+            good_enough: FIRST,
         }
     }
 }
@@ -60,6 +76,42 @@ impl Config {
             delay: ini.delay().unwrap_or(self.delay),
             ..self
         }
+    }
+}
+
+/// The user's constraints: the one home of "which pair is better".
+impl Config {
+    /// Whether the planner may reserve `slot`.
+    #[must_use]
+    pub fn allows(&self, slot: Slot) -> bool {
+        !self.avoid.contains(slot)
+    }
+
+    /// Whether a pair on `pair` ends auto-pair: allowed, and at `good_enough` or better, or
+    /// with every better slot avoided (nothing better exists: avoiding slot 1 with the default
+    /// `good_enough` is done on the first allowed slot).
+    #[must_use]
+    pub fn is_good_enough(&self, pair: Slot) -> bool {
+        self.allows(pair) && (pair <= self.good_enough || Some(pair) == self.avoid.first_allowed())
+    }
+
+    /// Whether a pair on `slot` is worth making while `pair` is held: `slot` is allowed, and
+    /// `pair` is none, avoided, or not good enough and later than `slot`.
+    #[must_use]
+    pub fn improves(&self, slot: Slot, pair: Option<Slot>) -> bool {
+        self.allows(slot)
+            && pair.is_none_or(|pair| {
+                !self.allows(pair) || (slot < pair && !self.is_good_enough(pair))
+            })
+    }
+
+    /// The best of `slots` (ascending) as a pair: the first allowed one, else the first.
+    pub(crate) fn best_pair(&self, slots: impl Iterator<Item = Slot> + Clone) -> Option<Slot> {
+        let mut all = slots.clone();
+        slots
+            .into_iter()
+            .find(|&slot| self.allows(slot))
+            .or_else(|| all.next())
     }
 }
 
@@ -93,5 +145,52 @@ mod tests {
             explicit,
             "nothing to apply"
         );
+    }
+
+    fn slot(n: u16) -> Slot {
+        Slot::new(n).expect("non-zero")
+    }
+
+    #[test]
+    fn by_default_only_an_earlier_slot_improves_and_slot_1_is_good_enough() {
+        let config = Config::default();
+        assert!(config.is_good_enough(slot(1)) && !config.is_good_enough(slot(2)));
+        assert!(config.improves(slot(7), None));
+        assert!(config.improves(slot(2), Some(slot(3))));
+        assert!(
+            !config.improves(slot(3), Some(slot(3))) && !config.improves(slot(4), Some(slot(3)))
+        );
+    }
+
+    #[test]
+    fn an_allowed_pair_beats_an_avoided_one_and_good_enough_ends_upgrades() {
+        let config = Config {
+            avoid: "1, 3-4".parse().expect("valid"),
+            good_enough: slot(6),
+            ..Config::default()
+        };
+        assert!(!config.allows(slot(3)) && config.allows(slot(5)));
+        assert!(
+            config.improves(slot(9), Some(slot(3))),
+            "any allowed pair beats an avoided one"
+        );
+        assert!(!config.improves(slot(4), None), "avoided");
+        assert!(config.improves(slot(7), Some(slot(8))));
+        assert!(!config.improves(slot(5), Some(slot(6))), "6 is good enough");
+        assert!(config.is_good_enough(slot(2)) && config.is_good_enough(slot(6)));
+        assert!(!config.is_good_enough(slot(7)) && !config.is_good_enough(slot(3)));
+        let all_better_avoided = Config {
+            avoid: "1-4".parse().expect("valid"),
+            ..Config::default()
+        };
+        assert!(
+            all_better_avoided.is_good_enough(slot(5)),
+            "nothing better exists"
+        );
+        assert!(!all_better_avoided.is_good_enough(slot(6)));
+        let held = [3, 5, 9].map(slot);
+        assert_eq!(config.best_pair(held.into_iter()), Some(slot(5)));
+        assert_eq!(config.best_pair([slot(3)].into_iter()), Some(slot(3)));
+        assert_eq!(config.best_pair(std::iter::empty()), None);
     }
 }

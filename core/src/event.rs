@@ -127,7 +127,7 @@ impl fmt::Display for EventKind {
                 AutoState::Off => "Auto-pair is off",
                 AutoState::Running => "Auto-pair started",
                 AutoState::Releasing => "Auto-pair stopping: releasing holds",
-                AutoState::Done => "Auto-pair done: slot 1 is held at both services",
+                AutoState::Done => "Auto-pair done: the pair held at both services is good enough",
             }),
             EventKind::PairOnRefused { slot, reason } => {
                 write!(f, "Not pairing on slot {slot}: ")?;
@@ -141,6 +141,9 @@ impl fmt::Display for EventKind {
                     Busy::Stopped(service) => {
                         write!(f, "the {service} refused the API key; check the key")
                     }
+                    Busy::Avoided => f.write_str(
+                        "it is on the avoid list (reserve it at each service by hand if you mean it)",
+                    ),
                 }
             }
         }

@@ -27,6 +27,7 @@
 //! read before anything else, so a held pair is resumed in one round trip.
 
 mod api;
+mod avoid;
 mod backoff;
 mod config;
 mod decimal;
@@ -52,6 +53,7 @@ pub use api::{
     RequestId, Service, Slot, SlotError, base_url, classify, classify_lenient, is_http_url,
     unavailable_retry_after,
 };
+pub use avoid::{AvoidError, AvoidSet};
 pub use config::Config;
 pub use decimal::{decimal_nanos, nanos_to_ms};
 pub use event::{Event, EventKind, describe};

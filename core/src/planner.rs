@@ -17,13 +17,15 @@
 //! 5. a scan is due and this service's free list predates it → read the free list.
 //!
 //! Scans look at the whole range the services list: the earliest slot free (or ours) at both
-//! is the target, whatever the page's window. Unless `Config::polite`, a new scan starts as
+//! is the target, whatever the page's window, among the slots the user's constraints let improve
+//! on the pair ([`Config::improves`]): never an avoided slot, any allowed slot over an avoided
+//! pair, nothing once the pair is good enough (then, on confirmed holds, auto-pair is done). Unless `Config::polite`, a new scan starts as
 //! soon as one ends while a better pair is possible, so the free lists are read at every paced
 //! slot, and a choice is made on each new list with the other service's latest one, if that
 //! is from its last paced slot (see `Planner::eager`).
 //!
-//! The keep set always contains `p` until a better pair is fully held, which is what makes an
-//! upgrade make-before-break.
+//! The keep set always contains `p` (the best pair held, an allowed one over an avoided one)
+//! until a better pair is fully held, which is what makes an upgrade make-before-break.
 //!
 //! A click on a common slot ([`Mode::PairOn`]) is the same machine with the target chosen by the
 //! user instead of a scan: rules 1–3 reserve it at both services, rule 2 releases holds outside
@@ -205,8 +207,8 @@ impl Planner {
     }
 
     /// Slots that must not be released when the holds are `hotel` and `band`.
-    fn keep_with(&self, hotel: &[Slot], band: &[Slot]) -> Vec<Slot> {
-        let matched = hotel.iter().copied().find(|slot| band.contains(slot));
+    fn keep_with(&self, hotel: &[Slot], band: &[Slot], config: &Config) -> Vec<Slot> {
+        let matched = config.best_pair(hotel.iter().copied().filter(|slot| band.contains(slot)));
         match self.mode {
             Mode::Cleanup { release_all: true } => Vec::new(),
             Mode::Running => matched
@@ -228,21 +230,21 @@ impl Planner {
 
     /// Whether every hold is one the plan keeps, whatever the pending writes do (a stopped
     /// service's holds are out of reach and do not count).
-    pub(crate) fn all_kept(&self, lanes: &[Lane; 2]) -> bool {
+    pub(crate) fn all_kept(&self, lanes: &[Lane; 2], config: &Config) -> bool {
         Service::ALL.iter().all(|&service| {
             let lane = &lanes[service.index()];
             lane.is_stopped()
                 || lane
                     .holds()
                     .iter()
-                    .all(|slot| !self.releasable(service, *slot, lanes))
+                    .all(|slot| !self.releasable(service, *slot, lanes, config))
         })
     }
 
     /// Whether our hold of `slot` at `service` (an idle lane) may be released: it is outside the
     /// keep set under every outcome of the other service's pending writes, so a hold that might
     /// be half of the pair is never released on a guess.
-    fn releasable(&self, service: Service, slot: Slot, lanes: &[Lane; 2]) -> bool {
+    fn releasable(&self, service: Service, slot: Slot, lanes: &[Lane; 2], config: &Config) -> bool {
         let lane = &lanes[service.index()];
         let other = &lanes[service.other().index()];
         let others = other_outcomes(other);
@@ -250,8 +252,8 @@ impl Planner {
         own.iter().all(|own_holds| {
             others.iter().all(|other_holds| {
                 let keep = match service {
-                    Service::Hotel => self.keep_with(own_holds, other_holds),
-                    Service::Band => self.keep_with(other_holds, own_holds),
+                    Service::Hotel => self.keep_with(own_holds, other_holds, config),
+                    Service::Band => self.keep_with(other_holds, own_holds, config),
                 };
                 !keep.contains(&slot)
             })
@@ -291,7 +293,7 @@ impl Planner {
                 .holds()
                 .iter()
                 .rev()
-                .find(|slot| release_all || self.releasable(service, **slot, lanes));
+                .find(|slot| release_all || self.releasable(service, **slot, lanes, config));
             if let Some(&worst) = worst {
                 return Some(Op::Cancel(worst));
             }
@@ -344,9 +346,10 @@ impl Planner {
         // more while a better slot is free at either service, but a release (the old pair,
         // once an upgrade fills the second hold) needs confirmed holds, and so does "done",
         // so the read waits at most `recheck` after the pair.
-        let p = pair(lanes);
-        let better_free =
-            |lane: &Lane| p.is_some_and(|p| lane.free().first().is_some_and(|&s| s < p));
+        let p = pair(lanes, config);
+        let better_free = |lane: &Lane| {
+            p.is_some_and(|p| lane.free().iter().any(|&s| config.improves(s, Some(p))))
+        };
         let room = lane.possible_holds().len() < 2;
         let just_paired = self
             .paired_at
@@ -434,7 +437,7 @@ impl Planner {
         config: &Config,
         events: &mut Vec<EventKind>,
     ) {
-        let p = pair(lanes);
+        let p = pair(lanes, config);
         if p.is_some() && self.reported_pair.is_none() {
             self.paired_at = Some(now);
         }
@@ -463,7 +466,7 @@ impl Planner {
                 let settled = lanes
                     .iter()
                     .all(|lane| lane.is_stopped() || (lane.is_idle() && lane.settled()));
-                if settled && self.all_kept(lanes) {
+                if settled && self.all_kept(lanes, config) {
                     self.mode = Mode::Off;
                     events.push(EventKind::Auto(AutoState::Off));
                 }
@@ -490,7 +493,7 @@ impl Planner {
         let settled = lanes
             .iter()
             .all(|lane| lane.is_stopped() || (lane.is_idle() && lane.settled()));
-        if paired_or_dropped && settled && self.all_kept(lanes) {
+        if paired_or_dropped && settled && self.all_kept(lanes, config) {
             self.mode = Mode::Off;
             self.target = None;
         }
@@ -506,8 +509,8 @@ impl Planner {
     ) {
         if let Some(target) = self.target {
             let retries = config.retries.max(1);
-            if p.is_some_and(|p| p <= target) {
-                // Held at both (or no longer better): the target is done.
+            if !config.improves(target, p) {
+                // Held at both (or no longer better, or avoided since): the target is done.
                 self.target = None;
                 self.tries = [0; 2];
             } else if self.tries.iter().any(|&tries| tries >= retries) {
@@ -518,9 +521,11 @@ impl Planner {
             }
         }
         if let Some((_, spare, until)) = self.spare
-            && (until <= now || p.is_none_or(|p| p <= spare) || self.target == Some(spare))
+            && (until <= now
+                || p.is_none_or(|p| !config.improves(spare, Some(p)))
+                || self.target == Some(spare))
         {
-            // Expired, or it became (part of) the pair: no longer a spare.
+            // Expired, or it became (part of) the pair or not worth it: no longer a spare.
             self.spare = None;
             self.spare_after = now.saturating_add(SPARE_LIFETIME);
         }
@@ -556,7 +561,7 @@ impl Planner {
         }
         // Done only on confirmed holds and once no write in doubt can still change them, as
         // nothing is read after.
-        let done = p.is_some_and(|p| p.get() == 1)
+        let done = p.is_some_and(|p| config.is_good_enough(p))
             && self.target.is_none()
             && lanes
                 .iter()
@@ -596,8 +601,8 @@ impl Planner {
                 .all(|lane| lane.may_act() && recent(lane) && !reading(lane))
     }
 
-    /// Picks the target from fresh lists: the smallest slot of the whole range, better than
-    /// `p`, free or held at both services.
+    /// Picks the target from fresh lists: the smallest slot of the whole range that improves
+    /// on `p` (allowed, see [`Config::improves`]), free or held at both services.
     fn choose(
         &mut self,
         now: Millis,
@@ -611,7 +616,7 @@ impl Planner {
         seen.sort_unstable();
         let candidate = seen
             .into_iter()
-            .take_while(|&slot| p.is_none_or(|p| slot < p))
+            .filter(|&slot| config.improves(slot, p))
             .find(|slot| {
                 !self.skip.contains(slot) && eligible(hotel, *slot) && eligible(band, *slot)
             });
@@ -630,7 +635,7 @@ impl Planner {
                 && self.spare.is_none()
                 && self.spare_after <= now =>
             {
-                self.spare = self.spare_candidate(now, p, lanes);
+                self.spare = self.spare_candidate(now, p, lanes, config);
             }
             None if p.is_none() && !self.reported_no_common => {
                 self.reported_no_common = true;
@@ -642,13 +647,14 @@ impl Planner {
 }
 
 impl Planner {
-    /// The best slot better than `p` free at one service only (not held there), to hold as a
+    /// The best slot improving on `p` free at one service only (not held there), to hold as a
     /// spare while the other is watched.
     fn spare_candidate(
         &self,
         now: Millis,
         p: Option<Slot>,
         lanes: &[Lane; 2],
+        config: &Config,
     ) -> Option<(Service, Slot, Millis)> {
         let p = p?;
         Service::ALL
@@ -658,7 +664,7 @@ impl Planner {
                 lane.free()
                     .iter()
                     .copied()
-                    .take_while(|&slot| slot < p)
+                    .filter(|&slot| config.improves(slot, Some(p)))
                     .find(|&slot| {
                         !self.skip.contains(&slot)
                             && !lane.is_uncertain(slot)
@@ -682,19 +688,20 @@ fn rescan_after(config: &Config) -> Millis {
     }
 }
 
-/// The matched pair: the smallest slot held at both services and not being released at either.
-pub(crate) fn pair(lanes: &[Lane; 2]) -> Option<Slot> {
+/// The matched pair: the best slot (see [`Config::best_pair`]) held at both services and not
+/// being released at either.
+pub(crate) fn pair(lanes: &[Lane; 2], config: &Config) -> Option<Slot> {
     let [hotel, band] = lanes;
     let releasing =
         |lane: &Lane, slot: Slot| lane.pending_writes().any(|op| op == Op::Cancel(slot));
     let in_doubt = |lane: &Lane, slot: Slot| lane.maybe_applied(slot);
-    hotel.holds().iter().copied().find(|&slot| {
+    config.best_pair(hotel.holds().iter().copied().filter(|&slot| {
         band.is_held(slot)
             && !releasing(hotel, slot)
             && !releasing(band, slot)
             && !in_doubt(hotel, slot)
             && !in_doubt(band, slot)
-    })
+    }))
 }
 
 /// The holds `lane` may end up with: as known, after each pending write alone, after all.

@@ -37,6 +37,7 @@ mod tests {
             target,
             next_recheck: None,
             last_error: None,
+            avoid: crate::AvoidSet::new(),
         }
     }
 

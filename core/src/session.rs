@@ -91,16 +91,27 @@ impl Session {
         }
     }
 
-    /// Replaces the settings; takes effect for the next request. A new window triggers a scan.
+    /// Replaces the settings; takes effect for the next request. A new window or new
+    /// constraints trigger a scan; new constraints that the held pair no longer meets (its slot
+    /// avoided, a better `good_enough`) take a done auto-pair back to running. A pair on a slot
+    /// now avoided is kept until an allowed one is held (make-before-break).
     pub fn set_config(&mut self, now: Millis, config: Config) {
         self.advance(now);
         if config.seed != self.config.seed {
             self.rng = Rng::new(config.seed);
         }
-        let window_changed = config.window != self.config.window;
+        let rescan = config.window != self.config.window
+            || config.avoid != self.config.avoid
+            || config.good_enough != self.config.good_enough;
         self.config = config;
-        if window_changed {
+        if rescan {
             self.planner.rescan_at(self.now);
+        }
+        let unmet =
+            pair(&self.lanes, &self.config).is_none_or(|pair| !self.config.is_good_enough(pair));
+        if self.planner.mode() == Mode::Done && unmet {
+            self.planner.start(self.now);
+            self.push_event(EventKind::Auto(AutoState::Running));
         }
         self.update();
     }
@@ -174,7 +185,8 @@ impl Session {
     ///   the old pair until the new one is held) are released, as auto-pair does.
     /// - Refused with [`EventKind::PairOnRefused`] (nothing sent) while auto-pair is not
     ///   [`AutoState::Off`] (it owns the holds; the page disables the list meanwhile), while an
-    ///   earlier click is under way, or when a service refused the key. [`Session::start`]
+    ///   earlier click is under way, when a service refused the key, or when the slot is on
+    ///   the avoid list (`Config::avoid`; the page leaves it out of the list). [`Session::start`]
     ///   takes a click over (auto-pair's rules then decide); [`Session::stop`] gives it up (the
     ///   half is released, a matched pair kept).
     pub fn pair_on(&mut self, now: Millis, slot: Slot) {
@@ -187,7 +199,9 @@ impl Session {
         let busy = match self.planner.mode() {
             Mode::Running | Mode::Cleanup { .. } | Mode::Done => Some(Busy::Auto),
             Mode::PairOn => Some(Busy::Pairing),
-            Mode::Off => stopped.map(Busy::Stopped),
+            Mode::Off => stopped
+                .map(Busy::Stopped)
+                .or((!self.config.allows(slot)).then_some(Busy::Avoided)),
         };
         if let Some(reason) = busy {
             self.push_event(EventKind::PairOnRefused { slot, reason });
@@ -356,11 +370,12 @@ impl Session {
         let planner = &self.planner;
         View {
             services: [service_view(&self.lanes[0]), service_view(&self.lanes[1])],
-            pair: pair(&self.lanes),
+            pair: pair(&self.lanes, &self.config),
             auto: planner.mode().auto_state(),
             target: planner.target(),
             next_recheck: planner.next_recheck(),
             last_error: self.last_error.clone(),
+            avoid: self.config.avoid.clone(),
         }
     }
 

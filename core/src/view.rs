@@ -1,11 +1,14 @@
 //! What the session shows: a snapshot for the UI, the planner's state, why a click was refused.
 
 use crate::api::{ApiError, Op, Service, Slot};
+use crate::avoid::AvoidSet;
 use crate::time::Millis;
 
 /// Whether the auto-pair planner is running.
 ///
-/// `Off → Running` on [`crate::Session::start`]; `Running → Done` when slot 1 is held at both;
+/// `Off → Running` on [`crate::Session::start`]; `Running → Done` when a pair good enough
+/// ([`crate::Config::is_good_enough`]: slot 1 by default) is held at both (and back to `Running`
+/// if new settings find it no longer good enough);
 /// `Running → Releasing → Off` on [`crate::Session::stop`] (only a half-made pair is released, the
 /// matched pair is kept), on [`crate::Session::stop_and_release_all`] (everything is released), or
 /// when a service refuses the key (401).
@@ -18,7 +21,7 @@ pub enum AutoState {
     /// Stopping: finishing what is in flight, then releasing every hold not kept (all of them
     /// after [`crate::Session::stop_and_release_all`], all but the matched pair after [`crate::Session::stop`]).
     Releasing,
-    /// Holding slot 1 at both: nothing better exists.
+    /// Holding a good-enough pair at both (slot 1 by default): reads stop.
     Done,
 }
 
@@ -76,6 +79,9 @@ pub struct View {
     pub next_recheck: Option<Millis>,
     /// The most recent failure, in plain words.
     pub last_error: Option<String>,
+    /// The slots the planner avoids (`Config::avoid`): the page marks them and leaves them out
+    /// of the common slots.
+    pub avoid: AvoidSet,
 }
 
 /// Why [`crate::Session::pair_on`] was refused.
@@ -88,4 +94,6 @@ pub enum Busy {
     Pairing,
     /// A service refused the key: nothing can be reserved there.
     Stopped(Service),
+    /// The slot is on the avoid list (`Config::avoid`).
+    Avoided,
 }

@@ -1,6 +1,7 @@
 //! Scenario: a click on a common slot, driven by hand step by step (no model): both reserves go
 //! out at once; when the band refuses (409) what the hotel granted (200), the hotel's hold is
-//! cancelled and the click ends with nothing held. Also: a click while auto-pair runs is refused.
+//! cancelled and the click ends with nothing held. Also: a click while auto-pair runs, or on an
+//! avoided slot, is refused.
 
 mod common;
 
@@ -160,4 +161,49 @@ fn a_click_while_auto_pair_runs_is_refused_with_an_event() {
     assert_eq!(events, std::slice::from_ref(&refused));
     assert!(refused.to_string().contains("stop it first"), "{refused}");
     assert_ne!(session.view().target, Some(slot(7)));
+}
+
+#[test]
+fn a_click_on_an_avoided_slot_is_refused_and_sends_nothing() {
+    let mut now = Millis(0);
+    let mut session = read_session(&mut now);
+    let config = Config {
+        avoid: "4".parse().expect("valid"),
+        ..Config::default()
+    };
+    session.set_config(now, config);
+    assert_eq!(
+        session.view().avoid.to_string(),
+        "4",
+        "the view shows the avoid list"
+    );
+    while session.poll_event().is_some() {}
+    session.pair_on(now, slot(4));
+    assert!(!session.pairing());
+    let refused = session.poll_event().map(|event| event.kind);
+    assert_eq!(
+        refused,
+        Some(EventKind::PairOnRefused {
+            slot: slot(4),
+            reason: Busy::Avoided
+        })
+    );
+    assert_eq!(
+        refused.map(|kind| kind.to_string()).as_deref(),
+        Some(
+            "Not pairing on slot 4: it is on the avoid list (reserve it at each service by hand \
+             if you mean it)"
+        )
+    );
+    assert_eq!(session.poll_request(now), None, "nothing sent");
+    // A manual reserve of the avoided slot still goes out: the user means it.
+    session.reserve(now, Service::Hotel, slot(4));
+    let sent = run(&mut session, &mut now, |request| match request.op {
+        Op::Reserve(n) => ok(&format!(r#"{{"id":"{n}"}}"#)),
+        op => panic!("unexpected {op:?}"),
+    });
+    assert_eq!(sent, [(Service::Hotel, Op::Reserve(slot(4)))]);
+    // Another slot is paired on as before.
+    session.pair_on(now, slot(7));
+    assert!(session.pairing());
 }

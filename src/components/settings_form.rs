@@ -1,4 +1,5 @@
-//! The settings form: URLs, keys, proxy and timing, validated on Save; the emulator preset.
+//! The settings form: URLs, keys, proxy, timing and the user's constraints (slots to avoid,
+//! good enough), validated on Save; the emulator preset.
 //! Its state and what the buttons do live in `form.rs`.
 
 use leptos::prelude::*;
@@ -13,8 +14,9 @@ fn input(form: Form, field: Field) -> impl IntoView {
     let (kind, mode) = match field {
         Field::HotelKey | Field::BandKey => ("password", "text"),
         Field::HotelUrl | Field::BandUrl | Field::Proxy => ("text", "url"),
+        Field::Avoid => ("text", "text"),
         Field::Delay | Field::Recheck => ("text", "decimal"),
-        Field::Retries | Field::Window => ("text", "numeric"),
+        Field::Retries | Field::Window | Field::GoodEnough => ("text", "numeric"),
     };
     let error = move || {
         form.errors

@@ -13,6 +13,7 @@ const UNKNOWN: SlotLook = SlotLook {
     pair: false,
     busy: false,
     common: false,
+    avoided: false,
 };
 
 /// The slot grid of `service`, with its last refresh time and last error.
@@ -79,28 +80,31 @@ pub(crate) fn SlotTable(service: Service) -> impl IntoView {
                                 class=move || {
                                     let l = look();
                                     format!(
-                                        "slot {}{}{}",
+                                        "slot {}{}{}{}",
                                         l.state.name(),
                                         if l.pair { " pair" } else { "" },
                                         if l.common { " common" } else { "" },
+                                        if l.avoided { " avoided" } else { "" },
                                     )
                                 }
                                 data-slot=n.to_string()
                                 data-state=move || look().state.name()
                                 data-pair=move || look().pair.then_some("true")
                                 data-common=move || look().common.then_some("true")
+                                data-avoided=move || look().avoided.then_some("true")
                                 aria-busy=move || look().busy.then_some("true")
                                 aria-label=move || {
                                     let l = look();
                                     let pair = if l.pair { ", matched pair" } else { "" };
                                     let common = if l.common { ", open at both" } else { "" };
-                                    format!("{title} slot {n}: {}{pair}{common}", l.state.name())
+                                    let avoided = if l.avoided { ", on the avoid list" } else { "" };
+                                    format!("{title} slot {n}: {}{pair}{common}{avoided}", l.state.name())
                                 }
                                 on:click=move |_| click(n)
                             >
                                 <span class="num">{n}</span>
                                 <span class="mark">
-                                    {move || if look().pair { "pair" } else { look().state.mark() }}
+                                    {move || look().mark()}
                                 </span>
                             </button>
                         }

@@ -19,7 +19,7 @@ pub(crate) fn StatusLine() -> impl IntoView {
                 AutoState::Off => "Auto-pair off".to_owned(),
                 AutoState::Running => "Auto-pair running".to_owned(),
                 AutoState::Releasing => "Stopping: releasing every hold".to_owned(),
-                AutoState::Done => "Done: slot 1 held at both".to_owned(),
+                AutoState::Done => "Done: the pair is good enough".to_owned(),
             });
             parts.push(match v.pair {
                 Some(slot) => format!("pair: slot {slot} at both"),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use hotelband_core::sim::{Faults, SimConfig, US, World};
-use hotelband_core::{AutoState, Config, EventKind, Millis, Op, Outcome, Service, Slot};
+use hotelband_core::{AutoState, AvoidSet, Config, EventKind, Millis, Op, Outcome, Service, Slot};
 
 /// Slot `n`, non-zero in every test.
 pub fn slot(n: u16) -> Slot {
@@ -295,5 +295,147 @@ pub fn check_arrivals(world: &mut World) {
                 "requests reached the {service} at {first} and {second}, closer than {delay}"
             ));
         }
+    }
+}
+
+/// The user's constraints for `seed`, drawn at random: about one slot in four of the crowd's
+/// early slots avoided (singles and short ranges, slot 1 often among them), and a good-enough
+/// slot that is 1 half of the time, else up to 15.
+pub fn constrained_config(seed: u64) -> Config {
+    // splitmix64: a few well-spread numbers from the seed, independent of the model's RNG.
+    let mut state = seed ^ 0x5eed_a701d;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut avoid = AvoidSet::new();
+    let mut n = 1u16;
+    while n <= 40 {
+        let roll = next() % 8;
+        if roll < 2 {
+            let len = if roll == 0 {
+                1
+            } else {
+                1 + (next() % 4) as u16
+            };
+            avoid.insert_range(slot(n), slot(n + len - 1));
+            n += len;
+        }
+        n += 1;
+    }
+    let good_enough = if next() % 2 == 0 {
+        slot(1)
+    } else {
+        slot(1 + (next() % 15) as u16)
+    };
+    Config {
+        avoid,
+        good_enough,
+        ..core_config(seed)
+    }
+}
+
+/// Whether `pair` is one auto-pair may call done under `config`: allowed, and at good-enough or
+/// better, or with every better slot avoided (nothing better exists). Spelled out here rather
+/// than asking the core's own rule.
+pub fn done_allowed(config: &Config, pair: Slot) -> bool {
+    let avoided = |n: u16| config.avoid.contains(slot(n));
+    !avoided(pair.get()) && (pair <= config.good_enough || (1..pair.get()).all(avoided))
+}
+
+/// A violation per reserve of an avoided slot the session sent (in worlds without manual
+/// actions, every reserve is the strategy's).
+pub fn check_no_avoided_reserve(world: &mut World) {
+    let avoid = world.session.config().avoid.clone();
+    let reserves: Vec<String> = world
+        .sent
+        .iter()
+        .flatten()
+        .filter_map(|sent| match sent.request.op {
+            Op::Reserve(slot) if avoid.contains(slot) => Some(format!(
+                "{}: reserved avoided slot {slot} at the {} (avoid {avoid})",
+                sent.at, sent.request.service
+            )),
+            _ => None,
+        })
+        .collect();
+    world.violations.extend(reserves);
+}
+
+/// Per step: auto-pair is done only on a pair [`done_allowed`] allows.
+pub fn check_done(world: &mut World) {
+    let view = world.session.view();
+    if view.auto != AutoState::Done {
+        return;
+    }
+    let config = world.session.config();
+    if !view.pair.is_some_and(|pair| done_allowed(config, pair)) {
+        world.violations.push(format!(
+            "{}: done on pair {:?} (avoid {}, good enough {})",
+            world.now, view.pair, config.avoid, config.good_enough
+        ));
+    }
+}
+
+/// While done, nothing is sent: a violation per request sent after the last `Done` event.
+pub fn check_quiet_when_done(world: &mut World) {
+    if world.session.view().auto != AutoState::Done {
+        return;
+    }
+    let done_at = world
+        .events
+        .iter()
+        .rev()
+        .find_map(|event| (event.kind == EventKind::Auto(AutoState::Done)).then_some(event.at));
+    let Some(done_at) = done_at else {
+        return;
+    };
+    let after = world
+        .sent
+        .iter()
+        .flatten()
+        .filter(|sent| sent.at > done_at)
+        .count();
+    if after > 0 {
+        world
+            .violations
+            .push(format!("{after} requests sent after done at {done_at}"));
+    }
+}
+
+/// After settling, with the planner running: one allowed pair, good enough or the earliest
+/// allowed slot of the whole range free or ours at both; nothing if there is none.
+pub fn expect_best_allowed_pair(world: &mut World) {
+    let config = world.session.config().clone();
+    let earliest = (1..=world.sim.config().slots)
+        .map(slot)
+        .filter(|&slot| !config.avoid.contains(slot))
+        .find(|&slot| {
+            Service::ALL
+                .iter()
+                .all(|&service| world.sim.available_to(service, slot, US))
+        });
+    let hotel = world.sim.holds(Service::Hotel, US);
+    let band = world.sim.holds(Service::Band, US);
+    let fine = match hotel.as_slice() {
+        [] => earliest.is_none(),
+        &[pair] => {
+            hotel == band
+                && !config.avoid.contains(pair)
+                && (Some(pair) == earliest || done_allowed(&config, pair))
+        }
+        _ => false,
+    };
+    if !fine {
+        world.violations.push(format!(
+            "at quiescence: hotel {hotel:?}, band {band:?}, earliest allowed {earliest:?}, \
+             avoid {}, good enough {}, auto {:?}",
+            config.avoid,
+            config.good_enough,
+            world.session.view().auto
+        ));
     }
 }

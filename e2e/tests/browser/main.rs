@@ -21,6 +21,7 @@ macro_rules! in_both_engines {
 }
 
 mod auto_pair;
+mod avoid;
 mod common_slots;
 mod compressed;
 mod console_check;
