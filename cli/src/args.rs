@@ -204,10 +204,10 @@ mod tests {
         use clap::CommandFactory;
         let help = Cli::command().render_long_help().to_string();
         assert!(
-            help.contains(&format!("; 1 to {}.", MAX_DELAY.0 / 1000)),
+            help.contains(&format!("; 1 to {}\n", MAX_DELAY.0 / 1000)),
             "{help}"
         );
-        assert!(help.contains(&format!("; 1 to {MAX_RETRIES}.")), "{help}");
+        assert!(help.contains(&format!("; 1 to {MAX_RETRIES}\n")), "{help}");
     }
 
     #[test]
