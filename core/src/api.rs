@@ -414,32 +414,29 @@ struct WireSlot {
     id: Slot,
 }
 
-/// An entry of a free or holds list: a slot, or an object without a readable id, kept to be
-/// reported (one bad entry does not spoil the list).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ListEntry {
-    Slot(WireSlot),
-    Malformed(Map<String, Value>),
-}
-
 /// An error body: `{"code":409,"message":"..."}`; only the message is read.
 #[derive(Deserialize)]
 struct WireError {
     message: String,
 }
 
+/// A JSON object read as a `T`. Wire types are read from objects only: serde would also read a
+/// struct from a list of its fields (`["56"]`), which no server means.
+fn from_object<T: DeserializeOwned>(object: &Value) -> Option<T> {
+    object.as_object()?;
+    T::deserialize(object).ok()
+}
+
 /// A free or holds list: the slots (ascending, deduplicated) and the entries skipped.
 fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
-    let entries: Vec<ListEntry> = decode(body, "a list of objects with an id")?;
+    let entries: Vec<Map<String, Value>> = decode(body, LIST)?;
     let mut slots = Vec::with_capacity(entries.len());
+    // One bad entry does not spoil the list: it is skipped and reported.
     let mut skipped = Vec::new();
-    for entry in entries {
-        match entry {
-            ListEntry::Slot(WireSlot { id }) => slots.push(id),
-            ListEntry::Malformed(entry) => {
-                skipped.push(safe_text(&Value::Object(entry).to_string()))
-            }
+    for entry in entries.into_iter().map(Value::Object) {
+        match from_object(&entry) {
+            Some(WireSlot { id }) => slots.push(id),
+            None => skipped.push(safe_text(&entry.to_string())),
         }
     }
     slots.sort_unstable();
@@ -447,18 +444,28 @@ fn decode_list(body: &str) -> Result<(Vec<Slot>, Vec<String>), ApiError> {
     Ok((slots, skipped))
 }
 
+/// What a free or holds list is, for a message.
+const LIST: &str = "a list of objects with an id";
+/// What a reserve's reply is, for a message.
+const RESERVED: &str = "an object with a slot id";
+
 /// `body` read as a `T`, or why not, in words: not JSON at all (see [`decode_error`]), or JSON
 /// of another shape than the `expected` one.
 fn decode<T: DeserializeOwned>(body: &str, expected: &str) -> Result<T, ApiError> {
     serde_json::from_str(body).map_err(|_| {
         if serde_json::from_str::<Value>(body).is_ok() {
-            ApiError::Decode(safe_text(&format!(
-                "unexpected JSON: {expected} was expected: {body}"
-            )))
+            unexpected(expected, body)
         } else {
             decode_error(body)
         }
     })
+}
+
+/// A JSON body of another shape than the `expected` one.
+fn unexpected(expected: &str, body: &str) -> ApiError {
+    ApiError::Decode(safe_text(&format!(
+        "unexpected JSON: {expected} was expected: {body}"
+    )))
 }
 
 fn classify_strict(op: Op, outcome: &Outcome) -> Result<Reply, ApiError> {
@@ -495,7 +502,8 @@ fn decode_success(op: Op, body: &str) -> Result<Reply, ApiError> {
     match op {
         Op::Available | Op::Holds => decode_list(body).map(|(slots, _)| Reply::Slots(slots)),
         Op::Reserve(slot) => {
-            let WireSlot { id } = decode(body, "an object with a slot id")?;
+            let reply: Value = decode(body, RESERVED)?;
+            let WireSlot { id } = from_object(&reply).ok_or_else(|| unexpected(RESERVED, body))?;
             if id == slot {
                 Ok(Reply::Reserved(slot))
             } else {
@@ -525,8 +533,9 @@ fn decode_error(body: &str) -> ApiError {
 
 /// The JSON body's `message`, else the reason phrase, else a snippet of the body, else the status.
 fn error_message(status: u16, reason: &str, body: &str) -> String {
-    let from_json = serde_json::from_str::<WireError>(body)
+    let from_json = serde_json::from_str(body)
         .ok()
+        .and_then(|body| from_object::<WireError>(&body))
         .map(|error| safe_text(&error.message))
         .filter(|text| !text.is_empty());
     from_json
@@ -653,6 +662,19 @@ mod tests {
             classify(Op::Holds, &http(200, "OK", r#"{"id":"1"}"#)),
             Err(ApiError::Decode(why)) if why.starts_with("unexpected JSON")
         ));
+        // A list of an object's fields is not that object.
+        for (op, body) in [
+            (Op::Holds, r#"[["1"]]"#),
+            (Op::Reserve(slot(56)), r#"["56"]"#),
+        ] {
+            assert!(
+                matches!(
+                    classify(op, &http(200, "OK", body)),
+                    Err(ApiError::Decode(why)) if why.starts_with("unexpected JSON")
+                ),
+                "{body}"
+            );
+        }
     }
 
     #[test]
@@ -692,6 +714,13 @@ mod tests {
             Err(ApiError::Server {
                 status: 500,
                 message: "Internal Server Error".into()
+            })
+        );
+        assert_eq!(
+            classify(Op::Holds, &http(500, "Oops", r#"["the text"]"#)),
+            Err(ApiError::Server {
+                status: 500,
+                message: "Oops".into()
             })
         );
         assert_eq!(
