@@ -62,5 +62,5 @@ pub use session::Session;
 pub use slot_set::sort_slots;
 pub use text::replace_all;
 pub use time::Millis;
-pub use view::{AutoState, Busy, ServiceView, View};
+pub use view::{AutoState, Busy, Failure, ServiceView, View};
 pub use wake::Wake;
