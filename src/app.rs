@@ -46,7 +46,7 @@ pub(crate) fn App() -> impl IntoView {
     // Document order is reading and Tab order on every width: the skip link, the status, the
     // setup (open on a first run, folded once configured), then the work area.
     view! {
-        <a class="skip" href="#work">"Skip to the slot tables"</a>
+        <a id="skip" class="skip" href="#work">"Skip to the slot tables"</a>
         <header class="top">
             <h1>"hotelband"</h1>
             <StatusLine/>

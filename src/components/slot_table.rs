@@ -123,9 +123,10 @@ pub(crate) fn SlotTable(service: Service) -> impl IntoView {
                                 on:click=move |_| click(n, look.get_untracked())
                             >
                                 <span class="num">{n}</span>
-                                " "
-                                <span class="mark">{move || look.with(|l| l.mark())}</span>
-                                <span class="vh">{move || look.with(|l| l.unseen_words())}</span>
+                                <span class="mark">
+                                    {move || look.with(|l| l.mark())}
+                                    <span class="vh">{move || look.with(|l| l.unseen_words())}</span>
+                                </span>
                             </button>
                         }
                     }
