@@ -104,7 +104,7 @@ impl Page {
 
     /// Opens `#settings-panel` if `#id` sits in it folded, as a person would (its summary):
     /// the panel folds once the settings are complete.
-    async fn reveal(&self, id: &str) -> Result<()> {
+    pub async fn reveal(&self, id: &str) -> Result<()> {
         let script = r#"
             const el = document.getElementById(arguments[0]);
             return !!(el && el.closest('#settings-panel:not([open])'));
