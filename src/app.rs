@@ -44,13 +44,17 @@ pub(crate) fn App() -> impl IntoView {
     };
     provide_context(ctx);
 
+    // Document order is reading and Tab order on every width: the skip link, the status, the
+    // setup (open on a first run, folded once configured), then the work area.
     view! {
+        <a id="skip" class="skip" href="#work">"Skip to the slot tables"</a>
         <header class="top">
             <h1>"hotelband"</h1>
             <StatusLine/>
         </header>
         <main class="layout">
-            <div class="work">
+            <SettingsForm/>
+            <div class="work" id="work" tabindex="-1">
                 <AutoControls/>
                 <CommonSlots/>
                 <div class="tables">
@@ -63,9 +67,6 @@ pub(crate) fn App() -> impl IntoView {
                     <RequestLog/>
                 </div>
             </div>
-            <aside class="side">
-                <SettingsForm/>
-            </aside>
         </main>
     }
 }

@@ -1,7 +1,7 @@
 //! Turning the core's snapshot and errors into what the page shows: slot states and plain
 //! words. Pure code, so it is tested natively.
 
-use hotelband_core::{ApiError, Op, Service, ServiceView, Slot, View};
+use hotelband_core::{ApiError, AutoState, Failure, Op, Service, ServiceView, Slot, View};
 
 /// What one slot button shows (`data-state`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -50,8 +50,28 @@ pub(crate) struct SlotLook {
 }
 
 impl SlotLook {
-    /// The button's text mark, so neither the state, the pair nor the avoid list is told by
-    /// colour alone: an avoided slot open to a click says so.
+    /// Before anything is read.
+    pub(crate) const UNKNOWN: SlotLook = SlotLook {
+        state: SlotState::Unknown,
+        pair: false,
+        busy: false,
+        common: false,
+        avoided: false,
+    };
+
+    /// The button's classes: its state, then `pair`, `common` and `avoided` when they apply.
+    pub(crate) fn class(self) -> String {
+        format!(
+            "slot {}{}{}{}",
+            self.state.name(),
+            if self.pair { " pair" } else { "" },
+            if self.common { " common" } else { "" },
+            if self.avoided { " avoided" } else { "" },
+        )
+    }
+
+    /// The word shown under the number, so neither the state, the pair nor the avoid list is
+    /// told by colour alone: an avoided slot open to a click says so.
     pub(crate) const fn mark(self) -> &'static str {
         if self.pair {
             "pair"
@@ -60,6 +80,37 @@ impl SlotLook {
         } else {
             self.state.mark()
         }
+    }
+
+    /// What the button's look tells sighted people beyond its text (the ★, the dashed
+    /// border, the dimming), for the accessible name: it follows the visible text, so the
+    /// name starts with what is shown ("7 free") and voice control can say it.
+    pub(crate) fn unseen_words(self) -> String {
+        let mut words = Vec::new();
+        if self.state == SlotState::Unknown {
+            words.push("not read yet");
+        }
+        if self.pair {
+            words.push("held at both");
+        } else if self.common {
+            words.push("open at both");
+        }
+        if self.avoided {
+            words.push("on the avoid list");
+        }
+        if self.busy {
+            words.push("working");
+        }
+        if words.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", words.join(", "))
+        }
+    }
+
+    /// A click does something: reserve a free slot or cancel one of mine.
+    pub(crate) fn clickable(self) -> bool {
+        matches!(self.state, SlotState::Free | SlotState::Mine)
     }
 }
 
@@ -129,6 +180,21 @@ pub(crate) fn whole_range(view: &View, service: Service, window: u16) -> u16 {
     let sv = &view.services[service.index()];
     let last = |list: &[Slot]| list.last().map_or(0, |s| s.get());
     window.max(last(&sv.free)).max(last(&sv.holds))
+}
+
+/// The last failure, if it is still true now: not once the pair is final (done), nor once
+/// the service it came from has answered since (a later read superseded it; the log keeps
+/// it). A service that stopped on a refused key never answers again, so that stays.
+pub(crate) fn current_error(view: &View) -> Option<&Failure> {
+    if view.auto == AutoState::Done {
+        return None;
+    }
+    view.last_error.as_ref().filter(|failure| {
+        let sv = &view.services[failure.service.index()];
+        sv.free_at
+            .max(sv.holds_at)
+            .is_none_or(|ok| ok <= failure.at)
+    })
 }
 
 /// An error of `service` (reached at `url`) while doing `op`, in plain words.
@@ -363,6 +429,57 @@ mod tests {
         assert_eq!(whole_range(&v, Service::Hotel, 20), 540);
         assert_eq!(whole_range(&v, Service::Band, 20), 20);
         assert_eq!(whole_range(&v, Service::Band, 5), 12);
+    }
+
+    fn failure(service: Service, at: u64) -> Failure {
+        Failure {
+            service,
+            at: Millis(at),
+            text: format!("{service}: Reserving slot 1: slot not available"),
+        }
+    }
+
+    #[test]
+    fn an_error_is_current_until_its_service_answers_or_the_pair_is_final() {
+        let mut v = view();
+        v.services[0].free_at = Some(Millis(10));
+        v.services[0].holds_at = Some(Millis(10));
+        v.last_error = Some(failure(Service::Hotel, 10));
+        assert!(current_error(&v).is_some(), "learnt with the last reply");
+        v.services[0].free_at = Some(Millis(11));
+        assert!(current_error(&v).is_none(), "a later read superseded it");
+
+        v.last_error = Some(failure(Service::Band, 5));
+        assert!(current_error(&v).is_some(), "the band never answered");
+        v.services[1].holds_at = Some(Millis(6));
+        assert!(current_error(&v).is_none());
+
+        v.last_error = Some(failure(Service::Band, 7));
+        v.auto = AutoState::Done;
+        assert!(current_error(&v).is_none(), "slot 1 held at both: old news");
+    }
+
+    #[test]
+    fn a_slot_is_named_by_its_visible_text_first() {
+        let look = SlotLook {
+            pair: true,
+            common: true,
+            ..SlotLook {
+                state: SlotState::Mine,
+                ..SlotLook::UNKNOWN
+            }
+        };
+        assert_eq!(look.mark(), "pair");
+        assert_eq!(look.unseen_words(), ", held at both");
+        let common = SlotLook {
+            pair: false,
+            ..look
+        };
+        assert_eq!(common.unseen_words(), ", open at both");
+        assert_eq!(look.class(), "slot mine pair common");
+        assert_eq!(SlotLook::UNKNOWN.mark(), "?");
+        assert_eq!(SlotLook::UNKNOWN.unseen_words(), ", not read yet");
+        assert!(!SlotLook::UNKNOWN.clickable());
     }
 
     #[test]

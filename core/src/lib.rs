@@ -63,5 +63,5 @@ pub use lane::SEND_MARGIN;
 pub use rng::Rng;
 pub use session::Session;
 pub use time::Millis;
-pub use view::{AutoState, Busy, ServiceView, View};
+pub use view::{AutoState, Busy, Failure, ServiceView, View};
 pub use wake::Wake;

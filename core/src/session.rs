@@ -15,7 +15,7 @@ use crate::planner::{Mode, Planner, pair};
 use crate::rng::Rng;
 use crate::text::safe_text;
 use crate::time::Millis;
-use crate::view::{AutoState, Busy, ServiceView, View};
+use crate::view::{AutoState, Busy, Failure, ServiceView, View};
 use crate::wake::Wake;
 
 /// Past a request's own timeout, how long the session waits for the shell's report before it
@@ -72,7 +72,7 @@ pub struct Session {
     lanes: [Lane; 2],
     planner: Planner,
     events: VecDeque<Event>,
-    last_error: Option<String>,
+    last_error: Option<Failure>,
 }
 
 impl Session {
@@ -497,7 +497,7 @@ impl Session {
                 count: skipped.len(),
                 example: example.clone(),
             };
-            self.last_error = Some(kind.to_string());
+            self.last_error = Some(self.failure(service, kind.to_string()));
             self.push_event(kind);
         }
         match result {
@@ -573,7 +573,8 @@ impl Session {
     ) {
         let now = self.now;
         let op = job.op;
-        self.last_error = Some(format!("{service}: {}: {error}", describe(op)));
+        self.last_error =
+            Some(self.failure(service, format!("{service}: {}: {error}", describe(op))));
         if let ApiError::InvalidToken(_) = error {
             self.lanes[service.index()].key_refused(error.clone());
             self.push_event(EventKind::ServiceStopped { service, error });
@@ -688,8 +689,17 @@ impl Session {
         }
     }
 
+    fn failure(&self, service: Service, text: String) -> Failure {
+        Failure {
+            service,
+            at: self.now,
+            text,
+        }
+    }
+
     fn fail(&mut self, service: Service, op: Op, error: ApiError) {
-        self.last_error = Some(safe_text(&format!("{service}: {}: {error}", describe(op))));
+        let text = safe_text(&format!("{service}: {}: {error}", describe(op)));
+        self.last_error = Some(self.failure(service, text));
         self.push_event(EventKind::Failed { service, op, error });
     }
 }

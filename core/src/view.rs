@@ -77,11 +77,29 @@ pub struct View {
     pub target: Option<Slot>,
     /// When the planner next re-reads the free lists.
     pub next_recheck: Option<Millis>,
-    /// The most recent failure, in plain words.
-    pub last_error: Option<String>,
+    /// The most recent failure.
+    pub last_error: Option<Failure>,
     /// The slots the planner avoids (`Config::avoid`): the page marks them and leaves them out
     /// of the common slots.
     pub avoid: AvoidSet,
+}
+
+/// A failure at one service: which, when, and what, in plain words. The service and the time
+/// let a page tell a current failure from one a later reply of that service superseded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Where it happened.
+    pub service: Service,
+    /// When it was learnt.
+    pub at: Millis,
+    /// What happened, e.g. `band: Reserving slot 1: slot not available`.
+    pub text: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Why [`crate::Session::pair_on`] was refused.

@@ -102,8 +102,29 @@ impl Page {
         .await
     }
 
+    /// Opens `#settings-panel` if `#id` sits in it folded, as a person would (its summary):
+    /// the panel folds once the settings are complete.
+    pub async fn reveal(&self, id: &str) -> Result<()> {
+        let script = r#"
+            const el = document.getElementById(arguments[0]);
+            return !!(el && el.closest('#settings-panel:not([open])'));
+        "#;
+        let folded = self.client.execute(script, vec![json!(id)]).await?;
+        if folded.as_bool() == Some(true) {
+            self.client
+                .find(Locator::Css("#settings-panel > summary"))
+                .await
+                .context("finding the settings summary")?
+                .click()
+                .await
+                .context("opening the settings")?;
+        }
+        Ok(())
+    }
+
     /// Replaces the text of the input `#id` with `value`.
     pub async fn type_into(&self, id: &str, value: &str) -> Result<()> {
+        self.reveal(id).await?;
         let input = self.by_id(id).await?;
         input
             .clear()
@@ -128,6 +149,7 @@ impl Page {
     }
 
     pub async fn click(&self, id: &str) -> Result<()> {
+        self.reveal(id).await?;
         self.by_id(id)
             .await?
             .click()
@@ -279,6 +301,28 @@ impl Page {
         "#;
         let value = self.client.execute(script, vec![]).await?;
         serde_json::from_value(value).context("reading the timeline's bars")
+    }
+
+    /// Presses and releases `key` on whatever has the focus, as a keyboard does.
+    pub async fn press(&self, key: fantoccini::key::Key) -> Result<()> {
+        use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".to_string())
+            .then(KeyAction::Down { value: key.into() })
+            .then(KeyAction::Up { value: key.into() });
+        self.client
+            .perform_actions(keys)
+            .await
+            .with_context(|| format!("pressing {key:?}"))
+    }
+
+    /// The focused element, as `tag#id` (`#id` empty when it has none), e.g. `button#auto-start`.
+    pub async fn focused(&self) -> Result<String> {
+        let script = r#"
+            const el = document.activeElement;
+            return el ? el.tagName.toLowerCase() + '#' + el.id : '';
+        "#;
+        let value = self.client.execute(script, vec![]).await?;
+        serde_json::from_value(value).context("reading document.activeElement")
     }
 
     /// How many elements match `selector`.

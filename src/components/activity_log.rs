@@ -21,6 +21,9 @@ pub(crate) fn ActivityLog() -> impl IntoView {
             <ol
                 id="activity-log"
                 class="scroll"
+                // A scrolling region is reached by keyboard too (WCAG 2.1.1).
+                tabindex="0"
+                aria-labelledby="activity-title"
                 node_ref=list
                 on:scroll=move |ev| follow.scrolled(&ev)
             >

@@ -11,7 +11,7 @@ pub(crate) fn AutoControls() -> impl IntoView {
     let ctx = ctx();
     let ask_shown = RwSignal::new(notify::can_ask());
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Actions">
+        <div class="toolbar" role="group" aria-label="Auto-pair and view">
             <button id="auto-start" type="button" class="primary" on:click=move |_| ctx.drive(|d| d.start())>
                 "Start auto-pair"
             </button>

@@ -9,6 +9,9 @@ use crate::present::common_slots;
 /// `#common-slots`: one `li[data-slot]` per slot free (or ours) at both, ascending, from the
 /// last read of each service. Each holds a button that pairs on the slot; the buttons are
 /// disabled while auto-pair owns the holds or a click is being paired.
+///
+/// Per reply, the list is recomputed in plain Rust and the keyed `For` touches only the
+/// entries that came, went or changed pair; an unchanged list wakes nothing.
 #[component]
 pub(crate) fn CommonSlots() -> impl IntoView {
     let ctx = ctx();
@@ -23,11 +26,11 @@ pub(crate) fn CommonSlots() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let read = move || {
+    let read = Memo::new(move |_| {
         board
             .view
             .with(|v| v.services.iter().all(|s| s.free_at.is_some()))
-    };
+    });
     let busy = Memo::new(move |_| {
         board
             .view
@@ -43,12 +46,13 @@ pub(crate) fn CommonSlots() -> impl IntoView {
             <h2 id="common-title">
                 {move || format!("First {} slots free at both", window.get())}
             </h2>
-            <ol id="common-slots" class="common-list">
+            <p class="meta" id="common-hint">"Choose one to reserve it at both services."</p>
+            <ol id="common-slots" class="common-list" aria-labelledby="common-title">
                 <For each=move || slots.get() key=|entry| *entry let:entry>
                     <li data-slot=entry.0.to_string() class:pair=entry.1>
                         <button
                             type="button"
-                            title=format!("Reserve slot {} at both services", entry.0)
+                            aria-describedby="common-hint"
                             disabled=move || busy.get()
                             on:click=move |_| pick(entry.0)
                         >
@@ -59,7 +63,7 @@ pub(crate) fn CommonSlots() -> impl IntoView {
                 </For>
             </ol>
             <p class="meta">
-                {move || match (read(), slots.with(Vec::is_empty)) {
+                {move || match (read.get(), slots.with(Vec::is_empty)) {
                     (false, _) => "not read yet",
                     (true, true) => "none right now",
                     (true, false) => "",

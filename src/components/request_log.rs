@@ -18,7 +18,15 @@ pub(crate) fn RequestLog() -> impl IntoView {
     view! {
         <section class="panel log" aria-labelledby="requests-title">
             <h2 id="requests-title">"Requests"</h2>
-            <div class="scroll" node_ref=scroller on:scroll=move |ev| follow.scrolled(&ev)>
+            // A scrolling region is reached by keyboard too (WCAG 2.1.1).
+            <div
+                class="scroll"
+                tabindex="0"
+                role="group"
+                aria-labelledby="requests-title"
+                node_ref=scroller
+                on:scroll=move |ev| follow.scrolled(&ev)
+            >
                 <table class="requests">
                     <thead>
                         <tr>

@@ -1,13 +1,14 @@
-//! The settings form: URLs, keys, proxy, timing and the user's constraints (slots to avoid,
-//! good enough), validated on Save; the emulator preset.
+//! The setup: the emulator preset, the api.ini import, and the settings form (URLs, keys,
+//! proxy, timing and the user's constraints: slots to avoid, good enough), validated on Save.
 //! Its state and what the buttons do live in `form.rs`.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::ini_import::IniImport;
 use crate::ctx::ctx;
 use crate::form::Form;
-use crate::settings::Field;
+use crate::settings::{Field, Settings};
 
 fn input(form: Form, field: Field) -> impl IntoView {
     let text = form.fields[field.index()];
@@ -46,58 +47,100 @@ fn input(form: Form, field: Field) -> impl IntoView {
     }
 }
 
-/// Settings, the api.ini import and the emulator preset.
+/// `#settings-panel`: the quick starts (the emulator preset, the api.ini import) first, then
+/// the form. Open while the settings are incomplete, so a first run leads with it; folded once
+/// they are complete (at load, or by the Save that completes them, which hands focus to its
+/// summary), so the tables lead every later visit. `#settings-status` stays outside, visible.
 #[component]
 pub(crate) fn SettingsForm() -> impl IntoView {
     let ctx = ctx();
     let form = ctx.form;
+    let board = ctx.board;
     let use_emulator = move |_| form.use_emulator(ctx.driver);
     let fields = Field::ALL
         .map(|f| input(form, f))
         .into_iter()
         .collect_view();
+    let configured = Memo::new(move |_| {
+        board
+            .settings
+            .with(|s| s.as_ref().is_some_and(Settings::is_complete))
+    });
+    let panel = NodeRef::<html::Details>::new();
+    let summary = NodeRef::<html::Summary>::new();
+    Effect::new(move |_| {
+        let configured = configured.get();
+        let (Some(panel), Some(summary)) = (panel.get(), summary.get()) else {
+            return;
+        };
+        let focus_inside = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_some_and(|active| panel.contains(Some(&active)));
+        panel.set_open(!configured);
+        if configured && focus_inside {
+            let _ = summary.focus();
+        }
+    });
     view! {
-        <section class="panel settings" aria-labelledby="settings-title">
-            <h2 id="settings-title">"Settings"</h2>
-            <form
-                novalidate=true
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    ctx.save_settings();
-                }
+        <section class="setup" aria-labelledby="settings-title">
+            <details
+                id="settings-panel"
+                class="panel settings"
+                node_ref=panel
+                open=!configured.get_untracked()
             >
-                {fields}
-                <div class="field check">
-                    <input
-                        id="polite"
-                        type="checkbox"
-                        prop:checked=move || form.polite.get()
-                        on:change=move |ev| form.polite.set(event_target_checked(&ev))
-                    />
-                    <label for="polite">
-                        "Polite: re-read the free lists only every recheck period (otherwise at every paced slot while a better pair is possible)"
-                    </label>
+                <summary node_ref=summary>
+                    <h2 id="settings-title">"Settings"</h2>
+                </summary>
+                <div class="setup-body">
+                    <div class="quick">
+                        <p class="intro">
+                            "Connect to the hotel and the band first: try the local emulator, import the api.ini you were given, or fill in the form."
+                        </p>
+                        <button id="use-emulator" type="button" class="primary" on:click=use_emulator>
+                            "Use the local emulator"
+                        </button>
+                        <IniImport/>
+                    </div>
+                    <form
+                        novalidate=true
+                        aria-label="Settings"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            ctx.save_settings();
+                        }
+                    >
+                        <div class="fields">{fields}</div>
+                        <div class="field check">
+                            <input
+                                id="polite"
+                                type="checkbox"
+                                prop:checked=move || form.polite.get()
+                                on:change=move |ev| form.polite.set(event_target_checked(&ev))
+                            />
+                            <label for="polite">
+                                "Polite: re-read the free lists only every recheck period (otherwise at every paced slot while a better pair is possible)"
+                            </label>
+                        </div>
+                        <div class="field check">
+                            <input
+                                id="remember-keys"
+                                type="checkbox"
+                                prop:checked=move || form.remember.get()
+                                on:change=move |ev| form.remember.set(event_target_checked(&ev))
+                            />
+                            <label for="remember-keys">
+                                "Remember keys on this computer (otherwise until the browser closes)"
+                            </label>
+                        </div>
+                        <div class="actions">
+                            <button id="save-settings" type="submit" class="primary">"Save"</button>
+                        </div>
+                    </form>
                 </div>
-                <div class="field check">
-                    <input
-                        id="remember-keys"
-                        type="checkbox"
-                        prop:checked=move || form.remember.get()
-                        on:change=move |ev| form.remember.set(event_target_checked(&ev))
-                    />
-                    <label for="remember-keys">
-                        "Remember keys on this computer (otherwise until the browser closes)"
-                    </label>
-                </div>
-                <div class="actions">
-                    <button id="save-settings" type="submit">"Save"</button>
-                    <button id="use-emulator" type="button" on:click=use_emulator>
-                        "Use the local emulator"
-                    </button>
-                </div>
-                <p id="settings-status" role="status">{move || form.status.get()}</p>
-            </form>
-            <IniImport/>
+            </details>
+            <p id="settings-status" role="status">{move || form.status.get()}</p>
         </section>
     }
 }

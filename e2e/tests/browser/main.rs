@@ -20,6 +20,7 @@ macro_rules! in_both_engines {
     };
 }
 
+mod accessibility;
 mod auto_pair;
 mod avoid;
 mod common_slots;
@@ -27,6 +28,7 @@ mod compressed;
 mod console_check;
 mod content_security_policy;
 mod hidden_tab;
+mod keyboard;
 mod logs;
 mod manual;
 mod race_timeline;

@@ -191,6 +191,7 @@ async fn polite_is_off_by_default_and_stored_with_the_settings() -> anyhow::Resu
         .run(async |s| {
             s.open_signed_in().await?;
             assert_eq!(s.page.count("#polite:checked").await?, 0, "off by default");
+            s.page.reveal("recheck").await?;
             let label = s.page.texts("label[for=recheck]").await?.join(" ");
             assert!(
                 label.contains("polite"),
