@@ -101,23 +101,17 @@ async fn under_a_crowd_and_faults_for_stops_with_one_clean_pair() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_watch_it_stops_at_the_first_pair_in_plain_words() {
-    let emulator = Emulator::start(World::default()).await;
-    emulator.other_reserves("hotel", 1).await;
-    emulator.other_reserves("band", 2).await;
+    let emulator = Emulator::start_with_slot_3_next().await;
     let urls = emulator.urls();
     let run_ = emulator.run(&args(&urls, &["pair"])).await;
-    let log = run_.log();
-    assert_eq!(run_.code, 0, "{log}");
-    for line in [
+    run_.assert_success_printing(&[
         "Auto-pair started",
         "Free at both (first 20): 3, 4, 5",
         "Slot 3 is now held at both the hotel and the band",
         "Stopping: a pair is held",
         "Holding slot 3 at both the hotel and the band",
-    ] {
-        assert!(run_.stdout.contains(line), "{line:?} missing\n{log}");
-    }
-    assert_eq!(emulator.assert_one_clean_pair(&log).await, 3);
+    ]);
+    assert_eq!(emulator.assert_one_clean_pair(&run_.log()).await, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,19 +121,7 @@ async fn alone_it_reaches_slot_1_and_ends_by_itself() {
     let run_ = emulator
         .run(&args(&urls, &["pair", "--watch", "--json"]))
         .await;
-    let log = run_.log();
-    assert_eq!(run_.code, 0, "{log}");
-    let objects = run_.objects();
-    let last = objects.last().expect("a final object");
-    assert_eq!(last["reason"], "good_enough", "{log}");
-    assert_eq!(last["pair"], 1, "{log}");
-    assert!(
-        objects
-            .iter()
-            .any(|o| o["kind"] == "auto" && o["state"] == "done"),
-        "{log}"
-    );
-    assert_eq!(emulator.assert_one_clean_pair(&log).await, 1);
+    emulator.assert_watch_ended_good_enough(&run_, 1).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

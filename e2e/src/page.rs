@@ -325,6 +325,18 @@ impl Page {
         serde_json::from_value(value).context("reading document.activeElement")
     }
 
+    /// Whether `#settings-panel` is unfolded.
+    pub async fn settings_open(&self) -> Result<bool> {
+        let value = self
+            .client
+            .execute(
+                "return document.getElementById('settings-panel').open;",
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(value).context("reading #settings-panel's open")
+    }
+
     /// How many elements match `selector`.
     pub async fn count(&self, selector: &str) -> Result<usize> {
         Ok(self.client.find_all(Locator::Css(selector)).await?.len())

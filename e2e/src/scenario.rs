@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use hotelband_server::{Config, User};
 use tokio::sync::Mutex;
 
-use crate::admin::Admin;
+use crate::admin::{Admin, ChangeOp};
 use crate::artifacts::Artifacts;
 use crate::browser::{Browser, Engine};
 use crate::console;
@@ -239,6 +239,16 @@ impl Scenario {
     pub async fn requests(&self) -> Result<[u64; 2]> {
         let state = self.admin.state().await?;
         Ok(state.services().map(|service| service.counters.requests))
+    }
+
+    /// [`USER`]'s changes in the emulator's history, oldest first, as `(service, op, slot)`.
+    pub async fn our_changes(&self) -> Result<Vec<(String, ChangeOp, u16)>> {
+        let history = self.admin.history().await?;
+        Ok(history
+            .into_iter()
+            .filter(|c| c.user == USER)
+            .map(|c| (c.service, c.op, c.slot))
+            .collect())
     }
 
     /// Waits until each service has received `more` requests beyond `from` (a

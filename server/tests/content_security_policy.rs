@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{client, config, start};
+use common::{client, start_serving};
 
 /// trunk's loader, as `trunk build` writes it into `index.html`.
 const LOADER: &str = "\nimport init from '/hotelband-1a2b3c4d5e6f7a8b.js';\n\
@@ -57,9 +57,7 @@ async fn policy_of(url: &str) -> Option<String> {
 #[tokio::test]
 async fn the_page_allows_its_own_loader_and_no_other_inline_script() {
     let dir = dist("page");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let server = start(cfg).await;
+    let server = start_serving(&dir).await;
     let url = server.url();
     for path in ["/", "/index.html", "/some/route"] {
         let policy = policy_of(&format!("{url}{path}"))
@@ -102,9 +100,7 @@ async fn the_page_allows_its_own_loader_and_no_other_inline_script() {
 #[tokio::test]
 async fn a_page_rebuilt_while_the_emulator_runs_gets_its_new_loader_hash() {
     let dir = dist("rebuilt");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let server = start(cfg).await;
+    let server = start_serving(&dir).await;
     let url = format!("{}/", server.url());
     let before = policy_of(&url).await.expect("a policy");
     assert!(before.contains(LOADER_HASH), "{before}");

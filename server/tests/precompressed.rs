@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{client, config, start};
+use common::{client, start_serving};
 
 const WASM: &str = "hotelband-0123456789abcdef_bg.wasm";
 /// Trunk names the css by the hash of its bytes, the wasm by the hash of cargo's wasm before
@@ -54,9 +54,7 @@ async fn fetch(base: &str, path: &str, accept: &str) -> (String, String, String,
 #[tokio::test]
 async fn the_accepted_variant_is_sent_with_its_encoding() {
     let dir = dist("variants");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let server = start(cfg).await;
+    let server = start_serving(&dir).await;
     let url = server.url();
     let wasm = format!("/{WASM}");
     for (path, accept, encoding, body) in [
@@ -84,9 +82,7 @@ async fn the_accepted_variant_is_sent_with_its_encoding() {
 #[tokio::test]
 async fn files_named_by_their_hash_are_immutable_and_the_rest_revalidated() {
     let dir = dist("cache");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let server = start(cfg).await;
+    let server = start_serving(&dir).await;
     let url = server.url();
     let (_, _, cache, _) = fetch(&url, &format!("/{CSS}"), "br").await;
     assert_eq!(cache, "public, max-age=31536000, immutable");

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{client, config, start};
+use common::{client, config, start, start_serving};
 
 /// A throw-away `dist` with an index page, an asset and a sub-directory.
 fn dist(name: &str) -> PathBuf {
@@ -19,9 +19,7 @@ fn dist(name: &str) -> PathBuf {
 #[tokio::test]
 async fn serves_the_page_with_an_spa_fallback() {
     let dir = dist("spa");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let server = start(cfg).await;
+    let server = start_serving(&dir).await;
     let c = client();
     for (path, body) in [
         ("/", "<!doctype html><title>hb</title>"),
@@ -50,9 +48,7 @@ async fn serves_the_page_with_an_spa_fallback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxy_passes_redirects_back_without_following_them() {
     let dir = dist("redirect");
-    let mut cfg = config(1);
-    cfg.dist = Some(dir.clone());
-    let upstream = start(cfg).await;
+    let upstream = start_serving(&dir).await;
     let mut front_cfg = config(1);
     front_cfg.proxy_allow = vec![upstream.addr().to_string()];
     let front = start(front_cfg).await;

@@ -161,6 +161,33 @@ impl Emulator {
         }
     }
 
+    /// A fresh emulator where the other user holds hotel 1 and band 2, so the strategy's slot
+    /// is 3.
+    pub async fn start_with_slot_3_next() -> Emulator {
+        let emulator = Emulator::start(World::default()).await;
+        emulator.other_reserves("hotel", 1).await;
+        emulator.other_reserves("band", 2).await;
+        emulator
+    }
+
+    /// A `pair --watch --json` run ended by itself, its pair `pair` good enough: exit 0, a
+    /// final object saying so, the auto-pair done, and exactly that one clean pair here.
+    pub async fn assert_watch_ended_good_enough(&self, run: &Run, pair: u16) {
+        let log = run.log();
+        assert_eq!(run.code, 0, "{log}");
+        let objects = run.objects();
+        let last = objects.last().expect("a final object");
+        assert_eq!(last["reason"], "good_enough", "{log}");
+        assert_eq!(last["pair"], pair, "{log}");
+        assert!(
+            objects
+                .iter()
+                .any(|o| o["kind"] == "auto" && o["state"] == "done"),
+            "{log}"
+        );
+        assert_eq!(self.assert_one_clean_pair(&log).await, pair);
+    }
+
     /// The client's holds at the emulator, `[hotel, band]`.
     pub async fn holds(&self) -> [Vec<u16>; 2] {
         self.state().await.services().map(|s| s.holds_of(USER))
@@ -203,6 +230,15 @@ impl Run {
                     .unwrap_or_else(|e| panic!("not JSON ({e}): {line}\n{}", self.log()))
             })
             .collect()
+    }
+
+    /// Exit 0, and each of `lines` printed (somewhere) on stdout.
+    pub fn assert_success_printing(&self, lines: &[&str]) {
+        let log = self.log();
+        assert_eq!(self.code, 0, "{log}");
+        for line in lines {
+            assert!(self.stdout.contains(line), "{line:?} missing\n{log}");
+        }
     }
 
     /// Neither key of the test appears anywhere in the output.

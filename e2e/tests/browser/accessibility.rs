@@ -89,15 +89,8 @@ async fn top(page: &Page, selector: &str) -> Result<f64> {
 /// A fresh page leads with the setup: the settings panel open, its quick starts above both
 /// tables, and nothing wider than the window.
 async fn leads_with_setup(page: &Page) -> Result<()> {
-    let open = page
-        .client()
-        .execute(
-            "return document.getElementById('settings-panel').open;",
-            vec![],
-        )
-        .await?;
     ensure!(
-        open == json!(true),
+        page.settings_open().await?,
         "the settings are folded on a first run"
     );
     let setup = top(page, "#use-emulator").await?;
@@ -201,15 +194,10 @@ async fn at_phone_width_a_first_run_leads_with_setup_and_passes_axe() -> Result<
 
             s.page.fill_settings(&s.settings()).await?;
             s.page.wait_free_slots(20).await?;
-            let folded = s
-                .page
-                .client()
-                .execute(
-                    "return document.getElementById('settings-panel').open;",
-                    vec![],
-                )
-                .await?;
-            ensure!(folded == json!(false), "the settings stay open once saved");
+            ensure!(
+                !s.page.settings_open().await?,
+                "the settings stay open once saved"
+            );
             s.page.screenshot(&s.artifacts, "configured-phone").await?;
             audit(&s.page, "configured at phone width").await
         })

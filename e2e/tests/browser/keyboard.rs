@@ -6,7 +6,6 @@ use std::ops::ControlFlow;
 use anyhow::{Result, bail, ensure};
 use fantoccini::key::Key;
 use hotelband_e2e::{DEMO, PAIR_DEADLINE, Page, Setup, until};
-use serde_json::json;
 
 /// Presses Tab until `target` (`tag#id`) has the focus, at most `limit` times; returns how
 /// many Tabs it took and every stop on the way.
@@ -21,17 +20,6 @@ async fn tab_to(page: &Page, target: &str, limit: usize) -> Result<(usize, Vec<S
         }
     }
     bail!("{target} not reached in {limit} Tabs; the focus went {stops:?}")
-}
-
-async fn settings_open(page: &Page) -> Result<bool> {
-    let open = page
-        .client()
-        .execute(
-            "return document.getElementById('settings-panel').open;",
-            vec![],
-        )
-        .await?;
-    Ok(open == json!(true))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -49,7 +37,7 @@ async fn a_first_run_pairs_by_keyboard_alone_and_the_skip_link_leads_to_the_tabl
             s.page.press(Key::Enter).await?;
             s.page.wait_text("settings-status", "Saved").await?;
             ensure!(
-                !settings_open(&s.page).await?,
+                !s.page.settings_open().await?,
                 "the settings stay open once complete"
             );
 
@@ -70,7 +58,7 @@ async fn a_first_run_pairs_by_keyboard_alone_and_the_skip_link_leads_to_the_tabl
             // Configured: the setup is folded at load and the skip link jumps past it.
             s.page.reload().await?;
             ensure!(
-                !settings_open(&s.page).await?,
+                !s.page.settings_open().await?,
                 "the settings are open on a configured page"
             );
             tab_to(&s.page, "a#skip", 1).await?;

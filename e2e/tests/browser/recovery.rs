@@ -23,8 +23,7 @@ const REPAIR_BOUND: Duration = Duration::from_secs(5);
 
 /// Requests the emulator received, both services.
 async fn requests(s: &Scenario) -> anyhow::Result<u64> {
-    let state = s.admin.state().await?;
-    Ok(state.hotel.counters.requests + state.band.counters.requests)
+    Ok(s.requests().await?.iter().sum())
 }
 
 /// Waits for the emulator's next request after `since` requests; returns how long it took.
@@ -92,21 +91,35 @@ async fn paced_and_stop_leaves(s: &Scenario, slot: u16) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The scenario of an outage the tab itself goes through: a pair on 2, then `set_outage` on
+/// for `length` and off again; the page resumes at once holding 2, paced, and Stop leaves 2.
+/// `screenshot`: a name to take one by while the outage lasts.
+async fn pair_then_ride_out(
+    s: &Scenario,
+    set_outage: impl AsyncFn(&fantoccini::Client, bool) -> anyhow::Result<()>,
+    length: Duration,
+    screenshot: Option<&str>,
+) -> anyhow::Result<()> {
+    s.pair_on_2_behind_a_rival().await?;
+    let client = s.page.client();
+    set_outage(client, true).await?;
+    sit_out(s, length).await?;
+    if let Some(name) = screenshot {
+        s.page.screenshot(&s.artifacts, name).await?;
+    }
+    let since = requests(s).await?;
+    set_outage(client, false).await?;
+    resumed_holding(s, since, 2).await?;
+    paced_and_stop_leaves(s, 2).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn thirty_seconds_offline_keeps_the_pair_and_requests_resume_at_once() -> anyhow::Result<()> {
     Setup::new("recovery-offline")
         // The browser's own line for each request the offline network fails.
         .allow_console("net::ERR_INTERNET_DISCONNECTED")
         .run(async |s| {
-            s.pair_on_2_behind_a_rival().await?;
-            let client = s.page.client();
-            devtools::set_offline(client, true).await?;
-            sit_out(s, OFFLINE_FOR).await?;
-            s.page.screenshot(&s.artifacts, "offline").await?;
-            let since = requests(s).await?;
-            devtools::set_offline(client, false).await?;
-            resumed_holding(s, since, 2).await?;
-            paced_and_stop_leaves(s, 2).await
+            pair_then_ride_out(s, devtools::set_offline, OFFLINE_FOR, Some("offline")).await
         })
         .await
 }
@@ -115,16 +128,7 @@ async fn thirty_seconds_offline_keeps_the_pair_and_requests_resume_at_once() -> 
 async fn a_tab_frozen_thirty_seconds_keeps_the_pair_and_requests_resume_at_once()
 -> anyhow::Result<()> {
     Setup::new("recovery-frozen")
-        .run(async |s| {
-            s.pair_on_2_behind_a_rival().await?;
-            let client = s.page.client();
-            devtools::set_frozen(client, true).await?;
-            sit_out(s, FROZEN_FOR).await?;
-            let since = requests(s).await?;
-            devtools::set_frozen(client, false).await?;
-            resumed_holding(s, since, 2).await?;
-            paced_and_stop_leaves(s, 2).await
-        })
+        .run(async |s| pair_then_ride_out(s, devtools::set_frozen, FROZEN_FOR, None).await)
         .await
 }
 
@@ -160,14 +164,7 @@ async fn an_emulator_restarted_with_its_state_lost_is_paired_again() -> anyhow::
                 "paired again {took:?} after the restart (bound {REPAIR_BOUND:?})"
             );
             // Held by writes the page sent to the new emulator, which knew nothing.
-            let ours: Vec<_> = s
-                .admin
-                .history()
-                .await?
-                .into_iter()
-                .filter(|c| c.user == USER)
-                .map(|c| (c.service, c.op, c.slot))
-                .collect();
+            let ours = s.our_changes().await?;
             assert!(!ours.is_empty(), "nothing reserved after the restart");
             assert_eq!(s.page.wait_pair(DEADLINE).await?, slot, "the page agrees");
             s.page.screenshot(&s.artifacts, "paired-again").await?;

@@ -5,7 +5,7 @@
 use std::ops::ControlFlow;
 
 use anyhow::ensure;
-use hotelband_e2e::{DEADLINE, Service, Setup, USER, admin::ChangeOp, until};
+use hotelband_e2e::{DEADLINE, Service, Setup, admin::ChangeOp, until};
 use hotelband_server::Faults;
 
 /// Every request waits this long at the emulator before it is processed: Save's reads are
@@ -66,17 +66,8 @@ async fn start_during_saves_reads_reserves_on_them_then_reads_the_holds() -> any
                 );
             }
             // The emulator agrees: three requests per service, the reserve the only change.
-            let state = s.admin.state().await?;
-            let seen = state.services().map(|service| service.counters.requests);
-            assert_eq!(seen, [3, 3], "requests per service");
-            let mut ours: Vec<_> = s
-                .admin
-                .history()
-                .await?
-                .into_iter()
-                .filter(|c| c.user == USER)
-                .map(|c| (c.service, c.op, c.slot))
-                .collect();
+            assert_eq!(s.requests().await?, [3, 3], "requests per service");
+            let mut ours = s.our_changes().await?;
             ours.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(
                 ours,

@@ -3,19 +3,13 @@
 
 use std::ops::ControlFlow;
 
-use hotelband_e2e::{DEADLINE, Scenario, Service, Setup, USER, admin::ChangeOp, until};
-
-/// Requests the emulator received, per service.
-async fn requests(s: &Scenario) -> anyhow::Result<[u64; 2]> {
-    let state = s.admin.state().await?;
-    Ok(state.services().map(|service| service.counters.requests))
-}
+use hotelband_e2e::{DEADLINE, Scenario, Service, Setup, admin::ChangeOp, until};
 
 /// Waits until the page has a reply for every request the emulator received, and at least the
 /// two reads (holds, free list) of each service a saved setting triggers: nothing is in flight.
 async fn wait_idle_after_the_first_reads(s: &Scenario) -> anyhow::Result<[u64; 2]> {
     until("the page idle after its first reads", DEADLINE, || async {
-        let seen = requests(s).await?;
+        let seen = s.requests().await?;
         let rows = s.page.count("#request-log tr").await?;
         let total = usize::try_from(seen[0] + seen[1])?;
         Ok(if seen.iter().all(|n| *n >= 2) && rows == total {
@@ -40,27 +34,20 @@ async fn start_with_the_tables_shown_reserves_first_and_pairs_in_one_round_trip(
             s.page.wait_free_slots(20).await?;
             let before = wait_idle_after_the_first_reads(s).await?;
             assert!(
-                s.admin.history().await?.iter().all(|c| c.user != USER),
+                s.our_changes().await?.is_empty(),
                 "nothing written before the click"
             );
 
             s.page.click("auto-start").await?;
             assert_eq!(s.page.wait_pair(DEADLINE).await?, 1);
             s.page.wait_auto("done").await?;
-            let after = requests(s).await?;
+            let after = s.requests().await?;
             assert_eq!(
                 [after[0] - before[0], after[1] - before[1]],
                 [1, 1],
                 "one request per service from the click to the pair: before {before:?}, after {after:?}"
             );
-            let ours: Vec<_> = s
-                .admin
-                .history()
-                .await?
-                .into_iter()
-                .filter(|c| c.user == USER)
-                .map(|c| (c.service, c.op, c.slot))
-                .collect();
+            let ours = s.our_changes().await?;
             for service in Service::ALL {
                 assert!(
                     ours.contains(&(service.name().to_owned(), ChangeOp::Reserve, 1)),

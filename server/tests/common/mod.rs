@@ -116,6 +116,13 @@ pub async fn start(config: Config) -> Running {
         .expect("emulator starts")
 }
 
+/// A real emulator (one user) that also serves the page's files from `dist`.
+pub async fn start_serving(dist: &std::path::Path) -> Running {
+    let mut cfg = config(1);
+    cfg.dist = Some(dist.to_owned());
+    start(cfg).await
+}
+
 pub fn client() -> Client {
     Client::builder()
         .no_proxy()
