@@ -21,6 +21,8 @@ pub mod scenario;
 pub mod stats;
 pub mod summary;
 pub mod targets;
+#[cfg(test)]
+mod test_history;
 pub mod timeline;
 pub mod trace;
 

@@ -132,22 +132,11 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::admin::{ChangeOp, ChangeReply};
+    use crate::admin::ChangeOp;
+    use crate::test_history::change;
     use crate::timeline::replay;
 
     use ChangeOp::{Release, Reserve};
-
-    fn change(at_ms: u64, service: &str, user: &str, op: ChangeOp, slot: u16) -> Change {
-        Change {
-            seq: at_ms,
-            at_ms,
-            service: service.to_owned(),
-            user: user.to_owned(),
-            op,
-            slot,
-            reply: ChangeReply::Ok,
-        }
-    }
 
     const RULES: Rules = Rules {
         span: (0, 30_000),

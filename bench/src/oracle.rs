@@ -173,21 +173,10 @@ impl Oracle<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::admin::{ChangeOp, ChangeReply};
+    use crate::admin::ChangeOp;
+    use crate::test_history::change;
 
     use ChangeOp::{Release, Reserve};
-
-    fn change(at_ms: u64, service: &str, user: &str, op: ChangeOp, slot: u16) -> Change {
-        Change {
-            seq: at_ms,
-            at_ms,
-            service: service.to_owned(),
-            user: user.to_owned(),
-            op,
-            slot,
-            reply: ChangeReply::Ok,
-        }
-    }
 
     #[test]
     fn it_pairs_at_once_and_upgrades_the_instant_a_better_slot_frees() {

@@ -3,15 +3,15 @@
 //!
 //! `cargo run -p hotelband-core --features sim --example arrivals -- [SEEDS]`
 
+#[path = "shared/seeds.rs"]
+mod seeds;
+
 use hotelband_core::sim::{SimConfig, World};
 use hotelband_core::{Config, Millis, Service};
+use seeds::seeds_from_args;
 
 fn main() {
-    let seeds: u64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(300)
-        .max(32);
+    let seeds = seeds_from_args(300);
     let (mut gaps, mut close, mut closest) = (0_usize, 0_usize, u64::MAX);
     let mut sends = 0_usize;
     for seed in 0..seeds {

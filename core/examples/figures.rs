@@ -4,8 +4,12 @@
 //!
 //! `cargo run -p hotelband-core --features sim --example figures -- [SEEDS]`
 
+#[path = "shared/seeds.rs"]
+mod seeds;
+
 use hotelband_core::sim::{Faults, SimConfig, World};
 use hotelband_core::{Config, EventKind, Millis};
+use seeds::seeds_from_args;
 
 fn quiet(seed: u64) -> SimConfig {
     let mut sim = SimConfig::calm(seed);
@@ -84,11 +88,7 @@ fn median(mut values: Vec<u64>) -> u64 {
 }
 
 fn main() {
-    let seeds: u64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000)
-        .max(32);
+    let seeds = seeds_from_args(1000);
     let cold: Vec<u64> = (0..seeds).filter_map(|s| run(quiet(s), s, false)).collect();
     let warm: Vec<u64> = (0..seeds).filter_map(|s| run(quiet(s), s, true)).collect();
     let storm = |seed| {

@@ -5,8 +5,12 @@
 //!
 //! `cargo run --release -p hotelband-core --features sim --example good_enough -- [SEEDS]`
 
+#[path = "shared/seeds.rs"]
+mod seeds;
+
 use hotelband_core::sim::{SimConfig, World};
 use hotelband_core::{AutoState, Config, EventKind, Millis, Slot};
+use seeds::seeds_from_args;
 
 /// How long each run lasts.
 const RUN: Millis = Millis::from_secs(90);
@@ -78,11 +82,7 @@ fn tally(seeds: u64, good_enough: u16) -> Tally {
 }
 
 fn main() {
-    let seeds: u64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(300)
-        .max(32);
+    let seeds = seeds_from_args(300);
     println!("seeds: {seeds}; crowded (fast crowd on slots 1..15), 90 s runs, delay 1000 ms");
     for good_enough in [1, 10] {
         let t = tally(seeds, good_enough);

@@ -19,7 +19,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use std::time::Duration;
@@ -133,22 +133,47 @@ async fn state_reset(State(shared): State<Arc<Shared>>) -> Response {
     reply::ok_json(serde_json::json!({ "message": "Reset." }).to_string())
 }
 
-fn unknown_service() -> Response {
-    reply::error(
-        StatusCode::NOT_FOUND,
-        "No such service: use \"hotel\" or \"band\".",
-    )
+/// Why an admin update was refused; answered as `reply::error` answers.
+struct Refusal {
+    status: StatusCode,
+    message: String,
 }
 
-/// A setting from a JSON *object*, or the 400's message: serde would also fill a struct from
-/// an array (`[0.25]` as `p503`), which no caller means.
-fn object_body<T: DeserializeOwned>(body: Result<Json<Value>, JsonRejection>) -> Result<T, String> {
-    let value = body.map_err(|e| e.body_text())?.0;
-    if !value.is_object() {
-        return Err("Expected a JSON object of settings.".to_owned());
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        reply::error(self.status, &self.message)
     }
-    serde_json::from_value(value)
-        .map_err(|e| format!("Failed to deserialize the JSON body into the target type: {e}"))
+}
+
+fn bad_request(message: impl Into<String>) -> Refusal {
+    Refusal {
+        status: StatusCode::BAD_REQUEST,
+        message: message.into(),
+    }
+}
+
+/// The service a `/admin/.../{service}` path names, or the 404 that says which exist.
+fn service_named(name: &str) -> Result<Service, Refusal> {
+    Service::from_name(name).ok_or_else(|| Refusal {
+        status: StatusCode::NOT_FOUND,
+        message: "No such service: use \"hotel\" or \"band\".".to_owned(),
+    })
+}
+
+/// A setting from a JSON *object*, or the 400 that says why not: serde would also fill a
+/// struct from an array (`[0.25]` as `p503`), which no caller means.
+fn object_body<T: DeserializeOwned>(
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<T, Refusal> {
+    let value = body.map_err(|e| bad_request(e.body_text()))?.0;
+    if !value.is_object() {
+        return Err(bad_request("Expected a JSON object of settings."));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        bad_request(format!(
+            "Failed to deserialize the JSON body into the target type: {e}"
+        ))
+    })
 }
 
 fn to_json<T: Serialize>(value: &T) -> Response {
@@ -160,20 +185,13 @@ async fn faults_update(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Response {
-    let Some(service) = Service::from_name(&name) else {
-        return unknown_service();
-    };
-    let faults: Faults = match object_body(body) {
-        Ok(v) => v,
-        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
-    };
-    if let Err(e) = faults.validate() {
-        return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
-    }
+) -> Result<Response, Refusal> {
+    let service = service_named(&name)?;
+    let faults: Faults = object_body(body)?;
+    faults.validate().map_err(|e| bad_request(e.to_string()))?;
     tracing::info!(service = service.name(), ?faults, "faults set");
     shared.world().services[service.index()].set_faults(faults.clone());
-    to_json(&faults)
+    Ok(to_json(&faults))
 }
 
 /// The body of `PUT /admin/outage/{service}`.
@@ -188,16 +206,11 @@ async fn outage_update(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Response {
-    let Some(service) = Service::from_name(&name) else {
-        return unknown_service();
-    };
-    let outage: Outage = match object_body(body) {
-        Ok(v) => v,
-        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
-    };
+) -> Result<Response, Refusal> {
+    let service = service_named(&name)?;
+    let outage: Outage = object_body(body)?;
     let Some(until) = Instant::now().checked_add(Duration::from_millis(outage.for_ms)) else {
-        return reply::error(StatusCode::BAD_REQUEST, "for_ms is too long.");
+        return Err(bad_request("for_ms is too long."));
     };
     tracing::info!(
         service = service.name(),
@@ -206,40 +219,30 @@ async fn outage_update(
     );
     // From now: 0 ends an outage, since every later arrival is at or after `until`.
     shared.world().services[service.index()].outage_until = Some(until);
-    to_json(&outage)
+    Ok(to_json(&outage))
 }
 
 async fn crowd_update(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Response {
-    let Some(service) = Service::from_name(&name) else {
-        return unknown_service();
-    };
-    let crowd: Crowd = match object_body(body) {
-        Ok(v) => v,
-        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
-    };
-    if let Err(e) = crowd.validate() {
-        return reply::error(StatusCode::BAD_REQUEST, &e.to_string());
-    }
+) -> Result<Response, Refusal> {
+    let service = service_named(&name)?;
+    let crowd: Crowd = object_body(body)?;
+    crowd.validate().map_err(|e| bad_request(e.to_string()))?;
     shared.world().services[service.index()].crowd = crowd.clone();
     crowd::restart(&shared, service);
-    to_json(&crowd)
+    Ok(to_json(&crowd))
 }
 
 async fn pacing_update(
     State(shared): State<Arc<Shared>>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Response {
-    let pacing: Pacing = match object_body(body) {
-        Ok(v) => v,
-        Err(message) => return reply::error(StatusCode::BAD_REQUEST, &message),
-    };
+) -> Result<Response, Refusal> {
+    let pacing: Pacing = object_body(body)?;
     tracing::info!(?pacing, "pacing set");
     shared.world().pacing = pacing;
-    to_json(&pacing)
+    Ok(to_json(&pacing))
 }
 
 async fn pacing_show(State(shared): State<Arc<Shared>>) -> Response {

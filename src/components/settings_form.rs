@@ -47,6 +47,21 @@ fn input(form: Form, field: Field) -> impl IntoView {
     }
 }
 
+/// A form's checkbox `#id` bound to `checked`, its label after it.
+fn check_field(id: &'static str, checked: RwSignal<bool>, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="field check">
+            <input
+                id=id
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
 /// `#settings-panel`: the quick starts (the emulator preset, the api.ini import) first, then
 /// the form. Open while the settings are incomplete, so a first run leads with it; folded once
 /// they are complete (at load, or by the Save that completes them, which hands focus to its
@@ -112,28 +127,16 @@ pub(crate) fn SettingsForm() -> impl IntoView {
                         }
                     >
                         <div class="fields">{fields}</div>
-                        <div class="field check">
-                            <input
-                                id="polite"
-                                type="checkbox"
-                                prop:checked=move || form.polite.get()
-                                on:change=move |ev| form.polite.set(event_target_checked(&ev))
-                            />
-                            <label for="polite">
-                                "Polite: re-read the free lists only every recheck period (otherwise at every paced slot while a better pair is possible)"
-                            </label>
-                        </div>
-                        <div class="field check">
-                            <input
-                                id="remember-keys"
-                                type="checkbox"
-                                prop:checked=move || form.remember.get()
-                                on:change=move |ev| form.remember.set(event_target_checked(&ev))
-                            />
-                            <label for="remember-keys">
-                                "Remember keys on this computer (otherwise until the browser closes)"
-                            </label>
-                        </div>
+                        {check_field(
+                            "polite",
+                            form.polite,
+                            "Polite: re-read the free lists only every recheck period (otherwise at every paced slot while a better pair is possible)",
+                        )}
+                        {check_field(
+                            "remember-keys",
+                            form.remember,
+                            "Remember keys on this computer (otherwise until the browser closes)",
+                        )}
                         <div class="actions">
                             <button id="save-settings" type="submit" class="primary">"Save"</button>
                         </div>
