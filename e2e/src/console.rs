@@ -15,10 +15,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use fantoccini::Client;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde::Deserialize;
 
 use crate::browser::Engine;
+use crate::chromedriver_post::SessionPost;
 
 /// One console entry, in chromedriver's terms.
 #[derive(Clone, Debug, Deserialize)]
@@ -63,7 +63,10 @@ pub async fn entries(engine: Engine, client: &Client, driver_log: &Path) -> Resu
 /// scenario that reads them itself takes them from the check at the end.
 pub async fn chromium_entries(client: &Client) -> Result<Vec<Entry>> {
     let value = client
-        .issue_cmd(BrowserLog)
+        .issue_cmd(SessionPost {
+            path: "se/log",
+            body: r#"{"type":"browser"}"#.to_owned(),
+        })
         .await
         .context("reading the browser log (POST /session/{id}/se/log)")?;
     serde_json::from_value(value).context("reading the browser log entries")
@@ -111,31 +114,6 @@ pub fn unexpected<'a>(entries: &'a [Entry], allowed: &[String]) -> Vec<&'a Entry
         .iter()
         .filter(|e| e.is_error() && !allowed.iter().any(|a| e.message.contains(a.as_str())))
         .collect()
-}
-
-/// chromedriver's `POST /session/{id}/se/log` with `{"type": "browser"}`, which fantoccini does
-/// not wrap.
-#[derive(Debug)]
-struct BrowserLog;
-
-impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(r#"{"type":"browser"}"#.to_string()),
-        )
-    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,15 @@
 
 use anyhow::{Context as _, Result};
 use fantoccini::Client;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
+
+use crate::chromedriver_post::SessionPost;
 
 /// Runs the DevTools command `cmd` with `params` in the session's current tab; returns its
 /// result.
 pub async fn execute(client: &Client, cmd: &str, params: Value) -> Result<Value> {
-    let command = Command {
+    let command = SessionPost {
+        path: "goog/cdp/execute",
         body: json!({ "cmd": cmd, "params": params }).to_string(),
     };
     client
@@ -44,27 +46,4 @@ pub async fn set_frozen(client: &Client, frozen: bool) -> Result<()> {
     )
     .await?;
     Ok(())
-}
-
-/// chromedriver's `goog/cdp/execute`, which fantoccini does not wrap.
-#[derive(Debug)]
-struct Command {
-    body: String,
-}
-
-impl WebDriverCompatibleCommand for Command {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.body.clone()))
-    }
 }

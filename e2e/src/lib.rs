@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod artifacts;
 pub mod browser;
+mod chromedriver_post;
 pub mod console;
 pub mod devtools;
 pub mod driver;
