@@ -109,7 +109,11 @@ impl Setup {
         let page = Page::new(browser.client().clone());
         let scenario = Scenario {
             admin: Admin::new(
-                reqwest::Client::new(),
+                // Keeps no idle connection: a restart of the emulator closes them all, and a
+                // request sent on one the pool still held would be lost.
+                reqwest::Client::builder()
+                    .pool_max_idle_per_host(0)
+                    .build()?,
                 emulator.url(),
                 ADMIN_TOKEN.to_string(),
             ),
