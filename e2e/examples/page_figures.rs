@@ -62,7 +62,7 @@ async fn main() -> Result<()> {
             for run in 0..RUNS {
                 let faults = faults.clone();
                 let name = format!("figures-{start:?}-{label}-{run}").to_lowercase();
-                Setup::new(&name)
+                let outcome = Setup::new(&name)
                     .allow_console("net::ERR_")
                     .emulator(|config| {
                         config.seed = run;
@@ -88,7 +88,11 @@ async fn main() -> Result<()> {
                         );
                         Ok(())
                     })
-                    .await?;
+                    .await;
+                // A run that fails is a row of the table too: the others still run.
+                if let Err(error) = outcome {
+                    println!("| {start:?} | {label} | {run} | failed: {error:#} | | | | |");
+                }
             }
         }
     }
