@@ -46,7 +46,10 @@ pub(crate) fn CommonSlots() -> impl IntoView {
             <h2 id="common-title">
                 {move || format!("First {} slots free at both", window.get())}
             </h2>
-            <p class="meta" id="common-hint">"Choose one to reserve it at both services."</p>
+            // Said only when there is one to choose: the line below says why there is none.
+            <p class="meta" id="common-hint" hidden=move || slots.with(Vec::is_empty)>
+                "Choose one to reserve it at both services."
+            </p>
             <ol id="common-slots" class="common-list" aria-labelledby="common-title">
                 <For each=move || slots.get() key=|entry| *entry let:entry>
                     <li data-slot=entry.0.to_string() class:pair=entry.1>
