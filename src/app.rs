@@ -35,6 +35,7 @@ pub(crate) fn App() -> impl IntoView {
         driver.configure(settings);
     }
     watch_visibility(driver.clone());
+    watch_network(driver.clone());
     let ctx = Ctx {
         board,
         driver: StoredValue::new_local(driver),
@@ -80,5 +81,12 @@ fn watch_visibility(driver: Driver) {
             driver.catch_up();
         }
     });
+    on_cleanup(move || listener.remove());
+}
+
+/// The browser fires `online` when the network comes back: say so to the driver at once,
+/// rather than wait out the backoff of the requests that failed meanwhile.
+fn watch_network(driver: Driver) {
+    let listener = window_event_listener(ev::online, move |_| driver.network_back());
     on_cleanup(move || listener.remove());
 }

@@ -221,6 +221,16 @@ impl Driver {
         self.on_timer();
     }
 
+    /// The browser is online again: requests resume at the next paced slot, not after the
+    /// backoff that the requests it could not send built up.
+    pub(crate) fn network_back(&self) {
+        if !self.inner.borrow().driving {
+            return;
+        }
+        self.log("The network is back: requests resume now.".to_owned());
+        self.command(|s, now| s.network_back(now));
+    }
+
     /// Whether commands may run; if not, says why where the user is looking.
     fn ready(&self, service: Option<Service>) -> bool {
         let (complete, driving) = {

@@ -100,6 +100,9 @@ pub(crate) struct Lane {
     stopped: Option<ApiError>,
     /// The planner sends nothing here before this time (after failures).
     cooldown: Millis,
+    /// The part of `cooldown` the server asked for (`Retry-After`): the network coming back
+    /// does not lift it.
+    asked_until: Millis,
     /// Extra spacing learnt from 429s: the server wants more than `delay` (see [`Lane::gap`]).
     penalty: Millis,
 }
@@ -122,6 +125,7 @@ impl Lane {
             last_rtt: Millis::ZERO,
             stopped: None,
             cooldown: Millis::ZERO,
+            asked_until: Millis::ZERO,
             penalty: Millis::ZERO,
         }
     }
@@ -364,9 +368,17 @@ impl Lane {
         self.stopped = Some(error);
     }
 
-    /// The planner sends nothing here before `until`.
-    pub(crate) fn cool_down(&mut self, until: Millis) {
-        self.cooldown = until;
+    /// The planner sends nothing here before `until` (a backoff), nor before `asked` (what
+    /// the server asked for).
+    pub(crate) fn cool_down(&mut self, until: Millis, asked: Millis) {
+        self.cooldown = until.max(asked);
+        self.asked_until = asked;
+    }
+
+    /// The network is back: the backoff its failures built up is lifted; what the server
+    /// asked for stays.
+    pub(crate) fn network_back(&mut self) {
+        self.cooldown = self.asked_until;
     }
 
     /// Nothing is sent here before `at` (another driver's last request must be a delay old).
@@ -400,6 +412,7 @@ impl Lane {
     pub(crate) fn restart(&mut self, holds_recent: impl Fn(Option<Millis>) -> bool) {
         self.stopped = None;
         self.cooldown = Millis::ZERO;
+        self.asked_until = Millis::ZERO;
         // Manual writes and the holds reads that check them stay.
         self.queue.retain(|job| {
             job.origin == Origin::Manual && (job.op.is_write() || job.verify.is_some())

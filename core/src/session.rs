@@ -259,6 +259,18 @@ impl Session {
         self.lanes[service.index()].expect_holds();
     }
 
+    /// The shell learnt that the network is back (the browser's `online` event): the backoff
+    /// that failures built up while it was gone is lifted, so each service's next request goes
+    /// at its next paced slot. Pacing, a server's `Retry-After` and the checks of writes in
+    /// doubt are unchanged.
+    pub fn network_back(&mut self, now: Millis) {
+        self.advance(now);
+        for lane in &mut self.lanes {
+            lane.network_back();
+        }
+        self.update();
+    }
+
     /// Sends nothing to `service` before `at`, e.g. while another driver's last request may
     /// still be on its way there (see [`Session::handover`]); later sends are paced as usual.
     pub fn not_before(&mut self, service: Service, at: Millis) {
@@ -627,8 +639,8 @@ impl Session {
                 error: error.clone(),
             });
         }
-        let wait = backoff(retries, self.config.delay, &mut self.rng)
-            .max(retry_after.unwrap_or(Millis::ZERO));
+        let asked = now.saturating_add(retry_after.unwrap_or(Millis::ZERO));
+        let backoff_until = now.saturating_add(backoff(retries, self.config.delay, &mut self.rng));
         let lane = &mut self.lanes[service.index()];
         // A refusal is information, not trouble: choose again at the next paced slot.
         let refused = matches!(
@@ -636,7 +648,7 @@ impl Session {
             ApiError::SlotUnavailable(_) | ApiError::ReservationLimit(_)
         );
         if !refused {
-            lane.cool_down(now.saturating_add(wait));
+            lane.cool_down(backoff_until, asked);
         }
         match (op, &error) {
             (Op::Reserve(slot), ApiError::SlotUnavailable(_)) => lane.reserve_refused(slot),
@@ -659,7 +671,8 @@ impl Session {
         if let Op::Reserve(slot) | Op::Cancel(slot) = op {
             lane.write_maybe_applied(slot);
         }
-        lane.cool_down(self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO)));
+        let asked = self.now.saturating_add(retry_after.unwrap_or(Millis::ZERO));
+        lane.cool_down(asked, asked);
     }
 
     fn on_ambiguous_write(&mut self, service: Service, job: Job, error: ApiError) {
@@ -682,7 +695,7 @@ impl Session {
             }
             Origin::Planner => {
                 // The planner re-reads the holds (its rule 1) and decides again from them.
-                lane.cool_down(now.saturating_add(wait));
+                lane.cool_down(now.saturating_add(wait), now);
                 self.planner
                     .on_write_failed(now, service, job.op, &error, true, &self.config);
             }

@@ -3,12 +3,16 @@
 //! better is free or before the old pair of an upgrade is released), a 503 on a
 //! reserve (the same reserve again after the `Retry-After`, no holds read in between), a
 //! 409 while the holds are unconfirmed (one holds read, then a new choice), and a choice made
-//! on each new free list with the other service's list of the last paced slot (not older).
+//! on each new free list with the other service's list of the last paced slot (not older),
+//! and a pair held through 30 s offline: once the shell says the network is back, each
+//! service is asked at its next paced slot, not after the backoff the failures built up.
 
 mod common;
 
 use common::{list, ok, reply, slot};
-use hotelband_core::{Config, EventKind, Millis, Op, Request, Service, Session};
+use hotelband_core::{
+    Config, EventKind, Millis, Op, Outcome, Request, SEND_MARGIN, Service, Session,
+};
 
 /// The next request to `service`, stepping the clock to the session's deadlines; reads at the
 /// other service are answered (holds: slot 4; free list: slot 9).
@@ -263,4 +267,81 @@ fn a_free_list_two_paced_slots_old_is_not_chosen_on() {
     let band = take(&mut session, &mut now);
     assert_eq!((band.service, band.op), (Service::Band, Op::Available));
     assert_eq!(session.view().target, None);
+}
+
+/// How the shell reports a request the browser could not send (offline).
+fn offline() -> Outcome {
+    Outcome::Network("Failed to fetch".into())
+}
+
+/// Fails every request with [`offline`] until `back`; returns when each service was last sent
+/// to. The clock stops at the last deadline before `back`.
+fn offline_until(session: &mut Session, now: &mut Millis, back: Millis) -> [Millis; 2] {
+    let mut last_sent = [*now; 2];
+    loop {
+        while let Some(request) = session.poll_request(*now) {
+            last_sent[request.service.index()] = *now;
+            session.handle_response(*now, request.id, offline());
+        }
+        let at = session.poll_timeout().expect("the planner goes on reading");
+        if at >= back {
+            return last_sent;
+        }
+        *now = (*now).max(at);
+        session.handle_timeout(*now);
+    }
+}
+
+/// A pair on slot 4, then 30 s offline, then (if `network_back`) the shell's word that the
+/// network is back: each service's next request, when it went and its next paced slot then.
+fn after_an_outage(seed: u64, network_back: bool) -> Vec<(Service, Millis, Millis)> {
+    let mut now = Millis(0);
+    let config = Config {
+        seed,
+        ..Config::default()
+    };
+    let gap = config.delay.saturating_add(SEND_MARGIN);
+    let mut session = Session::new(now, config);
+    cold_pair_with_holds_read(&mut session, &mut now);
+    let back = now.saturating_add(Millis(30_000));
+    let last_sent = offline_until(&mut session, &mut now, back);
+    now = back;
+    if network_back {
+        session.network_back(now);
+    }
+    let resumed = Service::ALL.map(|_| {
+        let request = take(&mut session, &mut now);
+        let paced = last_sent[request.service.index()]
+            .saturating_add(gap)
+            .max(back);
+        (request.service, now, paced)
+    });
+    assert_eq!(
+        session.view().pair,
+        Some(slot(4)),
+        "seed {seed}: the pair is kept"
+    );
+    resumed.to_vec()
+}
+
+#[test]
+fn once_the_network_is_back_each_service_is_asked_at_its_next_paced_slot() {
+    let seeds = 0..32;
+    for seed in seeds.clone() {
+        for (service, sent, paced) in after_an_outage(seed, true) {
+            assert!(
+                sent <= paced,
+                "seed {seed}: {service} asked at {sent}, paced at {paced}"
+            );
+        }
+    }
+    // The failures did build up a backoff past the paced slot: without the word, requests wait.
+    let late = seeds
+        .filter(|&seed| {
+            after_an_outage(seed, false)
+                .iter()
+                .any(|(_, sent, paced)| sent > paced)
+        })
+        .count();
+    assert!(late > 0, "no seed backed off past its paced slot");
 }
